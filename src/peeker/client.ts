@@ -1,0 +1,19 @@
+import { createPeekerHttp, type PeekerHttp, type PeekerHttpOptions } from './http.js';
+import { createImportsApi } from './imports.js';
+import { createMeApi } from './me.js';
+
+/** The typed Peeker Partner API client: one module per resource over one transport. */
+export interface PeekerClient {
+  http: PeekerHttp;
+  me: ReturnType<typeof createMeApi>;
+  imports: ReturnType<typeof createImportsApi>;
+}
+
+export function createPeekerClient(options: PeekerHttpOptions): PeekerClient {
+  const http = createPeekerHttp(options);
+  return {
+    http,
+    me: createMeApi(http),
+    imports: createImportsApi(http),
+  };
+}

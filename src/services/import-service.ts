@@ -1,0 +1,250 @@
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { PeekerClient } from '../peeker/client.js';
+import {
+  describePeekerError,
+  PeekerConnectionError,
+  PeekerRateLimitError,
+  PeekerTimeoutError,
+} from '../peeker/errors.js';
+import type { PeekerImport } from '../peeker/imports.js';
+import type { PostOutcome, SlackPublisher } from '../slack/publisher.js';
+import type { Responder } from '../slack/responder.js';
+import type { SlackFailure } from '../slack/slack-errors.js';
+import type { CommandRecord, CommandsRepo } from '../store/commands-repo.js';
+import type { ImportKind, ImportsRepo } from '../store/imports-repo.js';
+import type { OutboxMessage, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
+import {
+  type ImportReportView,
+  importReport,
+  type PostView,
+  postFailureAdvice,
+} from '../views/import-feedback.js';
+import { section } from '../views/text.js';
+import type { ImportTracker } from './import-tracker.js';
+
+/** What `/peeker import` stores before it acknowledges (SPEC §2.2). */
+export interface ImportCommandArgs {
+  domains: string[];
+  channelId: string;
+}
+
+export const IMPORT_COMMAND = 'import';
+
+/** Peeker's limits: the synchronous import takes ≤25 domains, a job ≤500. */
+export const SYNC_IMPORT_MAX = 25;
+export const JOB_IMPORT_MAX = 500;
+
+export interface ImportServiceDeps {
+  commands: CommandsRepo;
+  imports: ImportsRepo;
+  outbox: SlackOutboxRepo;
+  tracker: ImportTracker;
+  peeker: PeekerClient;
+  publisher: SlackPublisher;
+  responder: Responder;
+  logger: Logger;
+  metrics?: Metrics;
+  isSandbox: () => boolean;
+  now?: () => number;
+}
+
+/** Splits the list the way Peeker wants it: one synchronous import, or jobs of ≤500. */
+export function planBatches(domains: readonly string[]): { kind: ImportKind; domains: string[] }[] {
+  if (domains.length <= SYNC_IMPORT_MAX) return [{ kind: 'sync', domains: [...domains] }];
+  const batches: { kind: ImportKind; domains: string[] }[] = [];
+  for (let start = 0; start < domains.length; start += JOB_IMPORT_MAX) {
+    batches.push({ kind: 'job', domains: domains.slice(start, start + JOB_IMPORT_MAX) });
+  }
+  return batches;
+}
+
+type BatchResult =
+  | { ok: true; importId: string; messageId: number; alreadyTracked: boolean }
+  | { ok: false; domains: string[]; error: unknown };
+
+/**
+ * Runs an acknowledged `/peeker import`: submits the domains to Peeker, records each accepted
+ * import with its Slack message before anything is posted, posts the instructions, and tells the
+ * requester where they went. Safe to run again after a crash: batches already recorded are not
+ * resubmitted, and a synchronous import whose answer was lost is found again by its domains.
+ */
+export function createImportService(deps: ImportServiceDeps) {
+  const now = deps.now ?? Date.now;
+
+  async function submit(
+    kind: ImportKind,
+    domains: string[],
+    resumed: boolean,
+  ): Promise<{ kind: ImportKind; data: PeekerImport }> {
+    if (kind === 'job') return { kind, data: (await deps.peeker.imports.createJob(domains)).data };
+    if (resumed) {
+      // An earlier attempt may have been accepted before the crash; never import twice.
+      const found = await findExisting(domains);
+      if (found) return found;
+    }
+    try {
+      return { kind, data: (await deps.peeker.imports.create(domains)).data };
+    } catch (error) {
+      if (error instanceof PeekerRateLimitError && error.reason === 'cloudflare_account_capacity') {
+        deps.logger.info({ domains: domains.length }, 'cloudflare capacity busy; importing as a job instead');
+        return { kind: 'job', data: (await deps.peeker.imports.createJob(domains)).data };
+      }
+      if (
+        error instanceof PeekerTimeoutError ||
+        (error instanceof PeekerConnectionError && error.mayHaveReachedPeeker)
+      ) {
+        // The import may exist even though the answer was lost.
+        const found = await findExisting(domains).catch(() => undefined);
+        if (found) return found;
+      }
+      throw error;
+    }
+  }
+
+  async function findExisting(
+    domains: string[],
+  ): Promise<{ kind: ImportKind; data: PeekerImport } | undefined> {
+    const { data } = await deps.peeker.imports.lookup(domains);
+    const wanted = new Set(domains);
+    const match = data.find((candidate) => {
+      const covered = new Set([
+        ...candidate.nameserver_groups.flatMap((group) =>
+          group.domains.map((domain) => domain.toLowerCase()),
+        ),
+        ...candidate.failed.map((row) => row.domain.toLowerCase()),
+      ]);
+      return [...wanted].every((domain) => covered.has(domain));
+    });
+    if (!match) return undefined;
+    return { kind: match.id.startsWith('imp_') ? 'sync' : 'job', data: match };
+  }
+
+  /** An import we already follow that covers exactly these domains (the command was run again). */
+  function trackedImportFor(domains: string[]): string | undefined {
+    const ids = new Set(domains.map((domain) => deps.imports.latestForDomain(domain)?.id));
+    if (ids.size !== 1) return undefined;
+    const [id] = [...ids];
+    if (!id) return undefined;
+    const record = deps.imports.get(id);
+    if (!record || record.phase === 'failed') return undefined;
+    const tracked = new Set(deps.imports.domainsOf(id).map((domain) => domain.domain));
+    return domains.every((domain) => tracked.has(domain)) ? id : undefined;
+  }
+
+  async function runBatch(
+    command: CommandRecord<ImportCommandArgs>,
+    batch: number,
+    plan: { kind: ImportKind; domains: string[] },
+  ): Promise<BatchResult> {
+    const args = command.args;
+    const recorded = deps.imports.forBatch(command.id, batch);
+    if (recorded) {
+      const message = deps.outbox.ensureMessage('import', recorded.id, recorded.channelId, now());
+      return { ok: true, importId: recorded.id, messageId: message.id, alreadyTracked: false };
+    }
+    const trackedId = trackedImportFor(plan.domains);
+    if (trackedId) {
+      const message = deps.outbox.ensureMessage('import', trackedId, args.channelId, now());
+      // It was posted nowhere (bot not invited, say): post it now where it was asked for.
+      if (message.state === 'failed') deps.outbox.moveTo(message.id, args.channelId);
+      return { ok: true, importId: trackedId, messageId: message.id, alreadyTracked: true };
+    }
+    try {
+      const submitted = await submit(plan.kind, plan.domains, command.attempts > 1);
+      const { record, messageId, isNew } = deps.tracker.recordSubmission(
+        submitted.data,
+        plan.domains,
+        {
+          kind: submitted.kind,
+          commandId: command.id,
+          batch,
+          channelId: args.channelId,
+          requestedBy: command.userId,
+        },
+        now(),
+      );
+      return { ok: true, importId: record.id, messageId, alreadyTracked: !isNew };
+    } catch (error) {
+      const info = describePeekerError(error);
+      deps.logger.warn(
+        { commandId: command.id, batch, code: info.code, requestId: info.requestId, err: error },
+        'import batch failed',
+      );
+      return { ok: false, domains: plan.domains, error };
+    }
+  }
+
+  function postView(outcome: PostOutcome): PostView {
+    if (outcome.status === 'failed') return { status: 'failed', error: outcome.failure.error };
+    return { status: outcome.status };
+  }
+
+  return {
+    /**
+     * The background publisher could not post an import's instructions (after the command had
+     * already answered, e.g. following a rate-limit wait): tell the person who asked.
+     */
+    async notifyPostFailure(message: OutboxMessage, failure: SlackFailure): Promise<void> {
+      const record = deps.imports.get(message.subjectId);
+      if (!record) return;
+      const command = record.commandId !== null ? deps.commands.get(record.commandId) : undefined;
+      const text = `⚠️ ${postFailureAdvice(message.channelId, failure.error)}`;
+      await deps.responder.tell(
+        {
+          userId: record.requestedBy,
+          channelId: command?.originChannelId ?? message.channelId,
+          responseUrl: command?.responseUrl ?? null,
+        },
+        { text, blocks: [section(text)] },
+      );
+    },
+
+    async run(command: CommandRecord<ImportCommandArgs>): Promise<void> {
+      deps.commands.startAttempt(command.id, now());
+      const current = { ...command, attempts: command.attempts + 1 };
+      const plans = planBatches(command.args.domains);
+      const results: BatchResult[] = [];
+      for (const [batch, plan] of plans.entries()) results.push(await runBatch(current, batch, plan));
+
+      const report: ImportReportView = {
+        channelId: command.args.channelId,
+        sandbox: deps.isSandbox(),
+        imports: [],
+        errors: [],
+      };
+      for (const result of results) {
+        if (!result.ok) {
+          report.errors.push({ domains: result.domains, error: describePeekerError(result.error) });
+          continue;
+        }
+        const post = await deps.publisher.postNow(result.messageId);
+        const domains = deps.imports.domainsOf(result.importId);
+        report.imports.push({
+          importId: result.importId,
+          domains: domains.map((domain) => domain.domain),
+          failed: domains
+            .filter((domain) => domain.state === 'failed')
+            .map((domain) => ({ domain: domain.domain, reason: domain.failureReason })),
+          alreadyTracked: result.alreadyTracked,
+          post: postView(post),
+        });
+      }
+      deps.publisher.notify();
+      await deps.responder.tell(
+        { userId: command.userId, channelId: command.originChannelId, responseUrl: command.responseUrl },
+        importReport(report),
+      );
+      const outcome =
+        report.errors.length > 0
+          ? 'peeker_error'
+          : report.imports.some((item) => item.post.status === 'failed')
+            ? 'post_failed'
+            : 'ok';
+      deps.metrics?.commands.inc({ subcommand: 'import', outcome });
+      deps.commands.finish(command.id, outcome, now());
+    },
+  };
+}
+
+export type ImportService = ReturnType<typeof createImportService>;

@@ -1,0 +1,159 @@
+import type { PeekerImport } from '../peeker/imports.js';
+import type { Db } from '../store/database.js';
+import type { ImportDomain, ImportKind, ImportRecord, ImportsRepo } from '../store/imports-repo.js';
+import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
+import {
+  type ImportMessageModel,
+  type ImportReplyKind,
+  type RenderedMessage,
+  renderImportMessage,
+  renderImportReply,
+} from '../views/import-message.js';
+import {
+  type ImportChange,
+  type ImportObservation,
+  type ImportTransition,
+  initialImport,
+  isFinished,
+  nextCheckAt,
+  transitionImport,
+} from './import-state.js';
+
+export const IMPORT_SUBJECT = 'import';
+
+export type ObservationSource = 'poll' | 'webhook';
+
+export interface ImportTrackerDeps {
+  db: Db;
+  imports: ImportsRepo;
+  outbox: SlackOutboxRepo;
+  /** First re-check interval (`IMPORT_POLL_INTERVAL_SECONDS`). */
+  pollIntervalSeconds: number;
+}
+
+/**
+ * Persists the import state machine: every observation (submission, poll answer, webhook) is
+ * applied in one synchronous SQLite transaction together with the Slack work it causes (the
+ * parent edit and one thread reply per change), so a crash can never record a change without
+ * the message that announces it, or announce it twice.
+ */
+export function createImportTracker(deps: ImportTrackerDeps) {
+  const { db, imports, outbox } = deps;
+
+  function model(record: ImportRecord, domains: readonly ImportDomain[], now: number): ImportMessageModel {
+    return {
+      phase: record.phase,
+      domains: domains.map((domain) => ({
+        domain: domain.domain,
+        state: domain.state,
+        failureReason: domain.failureReason,
+      })),
+      nameserverGroups: record.nameserverGroups,
+      waitedMs: now - (record.nameserversAt ?? record.submittedAt),
+    };
+  }
+
+  function enqueueReplies(record: ImportRecord, changes: readonly ImportChange[], now: number): void {
+    const message = outbox.messageFor(IMPORT_SUBJECT, record.id);
+    if (!message) return;
+    const view = model(record, imports.domainsOf(record.id), now);
+    for (const change of changes) {
+      if (change.kind === 'rows_failed') {
+        const failed = view.domains.filter((domain) => change.domains.includes(domain.domain));
+        outbox.enqueueReply(
+          message.id,
+          `import:${record.id}:rows_failed:${[...change.domains].sort().join(',')}`,
+          renderImportReply('failed', view, failed),
+          now,
+        );
+        continue;
+      }
+      const kind: ImportReplyKind = change.kind;
+      outbox.enqueueReply(message.id, `import:${record.id}:${kind}`, renderImportReply(kind, view), now);
+    }
+  }
+
+  const recordSubmission = db.transaction(
+    (
+      peekerImport: PeekerImport,
+      submitted: readonly string[],
+      context: {
+        kind: ImportKind;
+        commandId: number | null;
+        batch: number | null;
+        channelId: string;
+        requestedBy: string;
+      },
+      now: number,
+    ): { record: ImportRecord; messageId: number; isNew: boolean } => {
+      const existing = imports.get(peekerImport.id);
+      if (existing) {
+        // Peeker returned an import we already follow (same domain set sent again).
+        const message = outbox.ensureMessage(IMPORT_SUBJECT, existing.id, existing.channelId, now);
+        return { record: existing, messageId: message.id, isNew: false };
+      }
+      const { record, domains } = initialImport(peekerImport, submitted, context, now);
+      if (!isFinished(record.phase)) record.nextCheckAt = nextCheckAt(record, now, deps.pollIntervalSeconds);
+      imports.insert(record, domains);
+      const message = outbox.ensureMessage(IMPORT_SUBJECT, record.id, record.channelId, now);
+      return { record, messageId: message.id, isNew: true };
+    },
+  );
+
+  const apply = db.transaction(
+    (importId: string, observation: ImportObservation, source: ObservationSource, now: number) => {
+      const current = imports.get(importId);
+      if (!current) return undefined;
+      const transition: ImportTransition = transitionImport(
+        current,
+        imports.domainsOf(importId),
+        observation,
+        now,
+      );
+      const record = transition.record;
+      if (source === 'poll') {
+        record.lastCheckedAt = now;
+        record.checkFailures = 0;
+        if (!isFinished(record.phase))
+          record.nextCheckAt = nextCheckAt(record, now, deps.pollIntervalSeconds);
+      }
+      imports.update(record);
+      for (const domain of transition.domains) imports.updateDomain(importId, domain);
+      if (transition.changed || (source === 'poll' && record.phase === 'waiting_on_registrar')) {
+        // Waiting imports are re-rendered on every check so "waiting for 2 h" stays true; the
+        // publisher skips the edit when the rendered text did not change.
+        outbox.touch(IMPORT_SUBJECT, importId);
+      }
+      enqueueReplies(record, transition.changes, now);
+      return transition;
+    },
+  );
+
+  const recordCheckFailure = db.transaction((importId: string, now: number) => {
+    const current = imports.get(importId);
+    if (!current || isFinished(current.phase)) return;
+    const failures = current.checkFailures + 1;
+    // Keep checking, but back off while Peeker keeps failing for this import.
+    const base = nextCheckAt(current, now, deps.pollIntervalSeconds) - now;
+    imports.update({
+      ...current,
+      lastCheckedAt: now,
+      checkFailures: failures,
+      nextCheckAt: now + Math.min(30 * 60_000, base * 2 ** Math.min(failures, 5)),
+    });
+  });
+
+  return {
+    recordSubmission,
+    apply,
+    recordCheckFailure,
+    /** The customer-facing parent message of an import, rendered from its current state. */
+    render(importId: string, now: number): RenderedMessage | undefined {
+      const record = imports.get(importId);
+      if (!record) return undefined;
+      return renderImportMessage(model(record, imports.domainsOf(importId), now));
+    },
+  };
+}
+
+export type ImportTracker = ReturnType<typeof createImportTracker>;

@@ -1,0 +1,10 @@
+import { initialSchema } from './001-initial-schema.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Numbered, append-only. Never edit a migration that has shipped; add the next number instead. */
+export const MIGRATIONS: readonly Migration[] = [initialSchema];

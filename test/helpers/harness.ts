@@ -1,0 +1,200 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPeekerApp, type PeekerApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { deliverWebhook, FakePeeker } from '../fakes/fake-peeker.js';
+import { FakeSlack } from '../fakes/fake-slack.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const WEBHOOK_SECRET = 'whsec_test_primary_secret';
+export const BOT_TOKEN = 'xoxb-test-bot-token-123';
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Reuse a database file (restart tests). */
+  databasePath?: string;
+  slack?: FakeSlack;
+  peeker?: FakePeeker;
+}
+
+export interface CommandResult {
+  status: number;
+  /** The acknowledgement body (what the user sees first). */
+  ack: { text?: string; blocks?: unknown[]; response_type?: string } | undefined;
+  /** Key of the `response_url` given to this command (see `fakeSlack.responsesFor`). */
+  responseKey: string;
+}
+
+/**
+ * Starts the real app (composition root, real Bolt HTTP receiver, real SQLite file, real ofetch
+ * client) on an ephemeral port against in-process fakes of Slack's Web API and of Peeker, and
+ * drives it through signed HTTP requests like Slack and Peeker would.
+ */
+export class Harness {
+  private constructor(
+    readonly app: PeekerApp,
+    readonly slack: FakeSlack,
+    readonly peeker: FakePeeker,
+    readonly config: Config,
+    readonly logs: string[],
+    private readonly ownsFakes: boolean,
+    private readonly tempDir: string | undefined,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const slack = options.slack ?? (await FakeSlack.start());
+    const peeker = options.peeker ?? (await FakePeeker.start());
+    const tempDir = options.databasePath ? undefined : mkdtempSync(join(tmpdir(), 'peeker-test-'));
+    const config = loadConfig(
+      testEnv({
+        slack,
+        peeker,
+        databasePath: options.databasePath ?? join(tempDir ?? '', 'db.sqlite'),
+        env: options.env,
+      }),
+    );
+    const logs: string[] = [];
+    const app = createPeekerApp({ config, logWrite: (line) => logs.push(line) });
+    await app.start();
+    return new Harness(app, slack, peeker, config, logs, !options.slack && !options.peeker, tempDir);
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.app.port()}`;
+  }
+
+  /** Sends `/peeker <text>` as Slack would: form-encoded and signed. */
+  async command(
+    text: string,
+    options: { user?: string; channel?: string; triggerId?: string; responseKey?: string } = {},
+  ): Promise<CommandResult> {
+    const responseKey = options.responseKey ?? randomBytes(6).toString('hex');
+    const body = new URLSearchParams({
+      token: 'legacy-verification-token',
+      team_id: 'T000FAKE',
+      team_domain: 'fake',
+      channel_id: options.channel ?? 'COPS',
+      channel_name: 'ops',
+      user_id: options.user ?? 'UOPS',
+      user_name: 'ops-person',
+      command: '/peeker',
+      text,
+      api_app_id: 'A000FAKE',
+      response_url: this.slack.responseUrl(responseKey),
+      trigger_id: options.triggerId ?? `trig.${randomBytes(8).toString('hex')}`,
+    }).toString();
+    const response = await this.signedPost('/slack/events', body, 'application/x-www-form-urlencoded');
+    const raw = await response.text();
+    let ack: CommandResult['ack'];
+    try {
+      ack = raw ? (JSON.parse(raw) as CommandResult['ack']) : undefined;
+    } catch {
+      ack = { text: raw };
+    }
+    return { status: response.status, ack, responseKey };
+  }
+
+  /** Sends an interactivity payload (block_actions, view_submission…) as Slack would. */
+  async interact(payload: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const response = await this.signedPost('/slack/events', body, 'application/x-www-form-urlencoded');
+    const raw = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      parsed = raw;
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  async signedPost(
+    path: string,
+    body: string,
+    contentType: string,
+    secret = SIGNING_SECRET,
+  ): Promise<Response> {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    return fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': contentType,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature,
+      },
+      body,
+    });
+  }
+
+  /** Delivers a signed Peeker webhook to the app. */
+  webhook(
+    event: object | string,
+    options: Partial<Parameters<typeof deliverWebhook>[2]> = {},
+  ): Promise<{ status: number; body: string }> {
+    return deliverWebhook(`${this.baseUrl}/peeker/webhooks`, event, { secret: WEBHOOK_SECRET, ...options });
+  }
+
+  /** Waits until commands, webhook events and the Slack outbox have nothing left to do now. */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.app.runner.idle();
+      await this.app.webhooks.drainNow();
+      await this.app.publisher.drain();
+      // Edits are spaced (≤1/s per message), so some work becomes due only a moment later.
+      if (this.app.outboxDepth() === 0 || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The ephemeral answers the requester got through the command's response_url. */
+  responses(key: string): { text?: string; blocks?: unknown[] }[] {
+    return this.slack
+      .responsesFor(key)
+      .map((response) => response.body as { text?: string; blocks?: unknown[] });
+  }
+
+  async stop(options: { keepFakes?: boolean } = {}): Promise<void> {
+    await this.app.stop();
+    if (this.ownsFakes && !options.keepFakes) {
+      await this.slack.stop();
+      await this.peeker.stop();
+    }
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+  }
+}
+
+/** The environment a test app runs with (HTTP mode, fakes, fast cron). */
+export function testEnv(options: {
+  slack: FakeSlack;
+  peeker: FakePeeker;
+  databasePath: string;
+  env?: Record<string, string> | undefined;
+}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: options.slack.url,
+    PEEKER_API_KEY: options.peeker.apiKey,
+    PEEKER_API_URL: options.peeker.url,
+    PEEKER_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    DATABASE_PATH: options.databasePath,
+    PORT: '0',
+    // Ticks are driven by tests (pollOnce); the schedule is set far away so it never interferes.
+    POLL_CRON: '0 0 1 1 *',
+    IMPORT_POLL_INTERVAL_SECONDS: '60',
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  };
+}
+
+/** Text of a Slack message (its fallback and every text inside its blocks), for assertions. */
+export function allText(
+  message: { text?: string | undefined; blocks?: unknown[] | undefined } | undefined,
+): string {
+  if (!message) return '';
+  return `${message.text ?? ''}\n${JSON.stringify(message.blocks ?? [])}`;
+}
