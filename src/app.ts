@@ -17,6 +17,7 @@ import { createWebhookProcessor } from './services/webhook-processor.js';
 import { createBoltApp } from './slack/bolt-app.js';
 import { createSlackPublisher } from './slack/publisher.js';
 import { createResponder } from './slack/responder.js';
+import { classifySlackError } from './slack/slack-errors.js';
 import type { CommandRecord } from './store/commands-repo.js';
 import { createCommandsRepo } from './store/commands-repo.js';
 import { type Db, isDatabaseHealthy, openDatabase } from './store/database.js';
@@ -210,6 +211,25 @@ export function createPeekerApp(options: PeekerAppOptions) {
   let pollJob: RecurringJob | undefined;
   let started = false;
 
+  async function checkSlackToken(): Promise<void> {
+    try {
+      const identity = await bolt.client.auth.test();
+      logger.info({ team: identity.team, botUserId: identity.user_id }, 'connected to Slack');
+    } catch (error) {
+      const code = classifySlackError(error).error;
+      if (
+        code === 'invalid_auth' ||
+        code === 'token_revoked' ||
+        code === 'not_authed' ||
+        code === 'account_inactive'
+      ) {
+        logger.error({ code }, 'Slack refused SLACK_BOT_TOKEN: check the token');
+      } else {
+        logger.warn({ code }, 'could not reach Slack at start-up; will keep trying as work arrives');
+      }
+    }
+  }
+
   async function detectEnvironment(): Promise<void> {
     try {
       const { data } = await peeker.me.get();
@@ -262,6 +282,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
       runner.resumePending();
       pollJob = scheduleRecurring('poll', config.poll.cron, async () => void (await pollOnce()), logger);
       void detectEnvironment();
+      void checkSlackToken();
       logger.info({ port: this.port(), mode: config.slack.mode }, 'peeker for slack is ready');
     },
 

@@ -61,70 +61,68 @@ const integer = (min: number, max: number) =>
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'is required (the bot token, xoxb-…)' })
-      .regex(/^xoxb-\S+$/, { error: 'must be a bot token starting with xoxb-' }),
-    SLACK_SIGNING_SECRET: optional(
-      z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).optional(),
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is required (the bot token, xoxb-…)' })
+    .regex(/^xoxb-\S+$/, { error: 'must be a bot token starting with xoxb-' }),
+  SLACK_SIGNING_SECRET: optional(z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).optional()),
+  SLACK_APP_TOKEN: optional(
+    z
+      .string()
+      .regex(/^xapp-\S+$/, { error: 'must be an app-level token starting with xapp-' })
+      .optional(),
+  ),
+  SLACK_API_URL: optional(httpUrl.default(SLACK_API_DEFAULT)),
+  PEEKER_API_KEY: z
+    .string({ error: 'is required (pk_test_… or pk_live_…)' })
+    .regex(/^pk_(test|live)_\S+$/, { error: 'must start with pk_test_ or pk_live_' }),
+  PEEKER_API_URL: optional(httpUrl.default(PEEKER_API_DEFAULT)),
+  PEEKER_WEBHOOK_SECRET: optional(commaList.pipe(z.array(z.string()).min(1, { error: 'is required' }))),
+  DATABASE_PATH: optional(z.string().default('./data/peeker.sqlite')),
+  PORT: optional(integer(0, 65535).default(3000)),
+  POLL_CRON: optional(
+    z
+      .string()
+      .refine(isValidCronExpression, { error: 'is not a valid cron expression' })
+      .default('* * * * *'),
+  ),
+  IMPORT_POLL_INTERVAL_SECONDS: optional(integer(1, 86_400).default(60)),
+  ORDER_APPROVERS: optional(
+    commaList.pipe(
+      z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { error: 'must be Slack user IDs like U0123ABCD' })),
     ),
-    SLACK_APP_TOKEN: optional(
-      z
-        .string()
-        .regex(/^xapp-\S+$/, { error: 'must be an app-level token starting with xapp-' })
-        .optional(),
-    ),
-    SLACK_API_URL: optional(httpUrl.default(SLACK_API_DEFAULT)),
-    PEEKER_API_KEY: z
-      .string({ error: 'is required (pk_test_… or pk_live_…)' })
-      .regex(/^pk_(test|live)_\S+$/, { error: 'must start with pk_test_ or pk_live_' }),
-    PEEKER_API_URL: optional(httpUrl.default(PEEKER_API_DEFAULT)),
-    PEEKER_WEBHOOK_SECRET: optional(commaList.pipe(z.array(z.string()).min(1, { error: 'is required' }))),
-    DATABASE_PATH: optional(z.string().default('./data/peeker.sqlite')),
-    PORT: optional(integer(0, 65535).default(3000)),
-    POLL_CRON: optional(
-      z
-        .string()
-        .refine(isValidCronExpression, { error: 'is not a valid cron expression' })
-        .default('* * * * *'),
-    ),
-    IMPORT_POLL_INTERVAL_SECONDS: optional(integer(1, 86_400).default(60)),
-    ORDER_APPROVERS: optional(
-      commaList.pipe(
-        z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { error: 'must be Slack user IDs like U0123ABCD' })),
-      ),
-    ),
-    LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
-    // Tuning knobs beyond SPEC §4.
-    PEEKER_RATE_LIMIT_PER_MINUTE: optional(integer(1, 100_000).default(600)),
-    PEEKER_TIMEOUT_SECONDS: optional(integer(1, 600).default(120)),
-    POLL_RATE_SHARE: optional(
-      z.coerce
-        .number({ error: 'must be a number' })
-        .gt(0, { error: 'must be more than 0' })
-        .max(1, { error: 'must be at most 1' })
-        .default(0.5),
-    ),
-    SMARTLEAD_LOGIN_EMAIL: optional(z.email({ error: 'must be an email address' }).optional()),
-    SMARTLEAD_LOGIN_PASSWORD: optional(z.string().optional()),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required unless SLACK_APP_TOKEN is set (Socket Mode)',
-      });
-    }
-    if (Boolean(env.SMARTLEAD_LOGIN_EMAIL) !== Boolean(env.SMARTLEAD_LOGIN_PASSWORD)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.SMARTLEAD_LOGIN_EMAIL ? 'SMARTLEAD_LOGIN_PASSWORD' : 'SMARTLEAD_LOGIN_EMAIL'],
-        message: 'SMARTLEAD_LOGIN_EMAIL and SMARTLEAD_LOGIN_PASSWORD must be set together',
-      });
-    }
-  });
+  ),
+  LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  // Tuning knobs beyond SPEC §4.
+  PEEKER_RATE_LIMIT_PER_MINUTE: optional(integer(1, 100_000).default(600)),
+  PEEKER_TIMEOUT_SECONDS: optional(integer(1, 600).default(120)),
+  POLL_RATE_SHARE: optional(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .gt(0, { error: 'must be more than 0' })
+      .max(1, { error: 'must be at most 1' })
+      .default(0.5),
+  ),
+  SMARTLEAD_LOGIN_EMAIL: optional(z.email({ error: 'must be an email address' }).optional()),
+  SMARTLEAD_LOGIN_PASSWORD: optional(z.string().optional()),
+});
+
+const present = (value: string | undefined) => typeof value === 'string' && value.trim() !== '';
+
+/** Rules between variables, checked on the raw environment so they are reported with every other problem. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): [string, string][] {
+  const problems: [string, string][] = [];
+  if (!present(env.SLACK_APP_TOKEN) && !present(env.SLACK_SIGNING_SECRET)) {
+    problems.push(['SLACK_SIGNING_SECRET', 'is required unless SLACK_APP_TOKEN is set (Socket Mode)']);
+  }
+  if (present(env.SMARTLEAD_LOGIN_EMAIL) !== present(env.SMARTLEAD_LOGIN_PASSWORD)) {
+    problems.push([
+      present(env.SMARTLEAD_LOGIN_EMAIL) ? 'SMARTLEAD_LOGIN_PASSWORD' : 'SMARTLEAD_LOGIN_EMAIL',
+      'must be set together with the other SMARTLEAD_LOGIN_ variable',
+    ]);
+  }
+  return problems;
+}
 
 /** Thrown when the environment is not a valid configuration; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -139,14 +137,19 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
+  const byVariable = new Map<string, string[]>();
+  const add = (name: string, message: string) =>
+    byVariable.set(name, [...(byVariable.get(name) ?? []), message]);
   if (!parsed.success) {
-    const byVariable = new Map<string, string[]>();
     for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0] ?? 'environment');
-      const message =
-        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-      byVariable.set(name, [...(byVariable.get(name) ?? []), message]);
+      add(
+        String(issue.path[0] ?? 'environment'),
+        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+      );
     }
+  }
+  for (const [name, message] of crossFieldProblems(env)) add(name, message);
+  if (!parsed.success || byVariable.size > 0) {
     throw new ConfigError(
       [...byVariable].map(([name, messages]) => `${name} ${[...new Set(messages)].join('; ')}`),
     );

@@ -49,6 +49,14 @@ export function createBoltApp(config: Config, logger: Logger, metrics: Metrics |
     retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 400, randomize: true },
     fetch: instrumentedFetch(metrics),
   };
+  const common = {
+    token: config.slack.botToken,
+    logger: boltLogger,
+    clientOptions,
+    // Bolt would call auth.test from its constructor, where a Slack outage becomes an unhandled
+    // rejection; the composition root checks the token itself at start-up instead.
+    tokenVerificationEnabled: false,
+  };
   if (config.slack.mode === 'socket' && config.slack.appToken) {
     const receiver = new SocketModeReceiver({
       appToken: config.slack.appToken,
@@ -57,7 +65,7 @@ export function createBoltApp(config: Config, logger: Logger, metrics: Metrics |
       clientPingTimeout: 15_000,
       installerOptions: { clientOptions },
     });
-    const app = new App({ token: config.slack.botToken, receiver, logger: boltLogger, clientOptions });
+    const app = new App({ ...common, receiver });
     return { app, httpListener: undefined };
   }
   const receiver = new HTTPReceiver({
@@ -66,6 +74,6 @@ export function createBoltApp(config: Config, logger: Logger, metrics: Metrics |
     logger: boltLogger,
     processBeforeResponse: false,
   });
-  const app = new App({ token: config.slack.botToken, receiver, logger: boltLogger, clientOptions });
+  const app = new App({ ...common, receiver });
   return { app, httpListener: receiver.requestListener };
 }
