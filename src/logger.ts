@@ -98,7 +98,8 @@ export function toBoltLogger(logger: Logger): BoltLogger {
   const text = (parts: unknown[]) =>
     parts.map((part) => (part instanceof Error ? (part.stack ?? part.message) : String(part))).join(' ');
   return {
-    debug: (...parts) => child.debug(text(parts)),
+    // Bolt's debug output dumps whole request bodies; keep it below our own debug level.
+    debug: (...parts) => child.trace(text(parts)),
     info: (...parts) => child.info(text(parts)),
     warn: (...parts) => child.warn(text(parts)),
     error: (...parts) => child.error(text(parts)),

@@ -48,7 +48,10 @@ export type Throttle = <T>(fn: () => Promise<T>) => Promise<T>;
 export interface PeekerHttpOptions {
   baseUrl: string;
   apiKey: string;
+  /** Deadline of writes (a synchronous import can take well over 10 s). */
   timeoutMs: number;
+  /** Deadline of reads, capped by `timeoutMs` (default 30 s): a stuck GET must not hold a poll slot for minutes. */
+  readTimeoutMs?: number;
   /** Peeker's documented cap; we stay a little under it to absorb clock skew between us and them. */
   rateLimitPerMinute: number;
   logger: Logger;
@@ -71,10 +74,14 @@ export interface PeekerHttp {
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 
-/** A per-second throttle with strict accounting: no 1 s window ever holds more than `limit`. */
+/**
+ * A sliding-window throttle: no 60 s window ever holds more than 95% of `requestsPerMinute`
+ * (the margin absorbs clock skew between us and Peeker). Bursts within the budget go out at
+ * once; past it, calls wait for the window to slide.
+ */
 export function createThrottle(requestsPerMinute: number): Throttle {
-  const perSecond = Math.max(1, Math.floor((requestsPerMinute * 0.95) / 60));
-  const throttle = pThrottle({ limit: perSecond, interval: 1000, strict: true });
+  const limit = Math.max(1, Math.floor(requestsPerMinute * 0.95));
+  const throttle = pThrottle({ limit, interval: 60_000, strict: true });
   return <T>(fn: () => Promise<T>) => throttle(fn)();
 }
 
@@ -116,8 +123,14 @@ export function createPeekerHttp(options: PeekerHttpOptions): PeekerHttp {
     options.fetch ? { fetch: options.fetch } : {},
   );
 
+  const timeoutFor = (request: PeekerRequest<z.ZodType>) =>
+    request.timeoutMs ??
+    (request.method === 'GET'
+      ? Math.min(options.readTimeoutMs ?? 30_000, options.timeoutMs)
+      : options.timeoutMs);
+
   async function attempt<S extends z.ZodType>(request: PeekerRequest<S>): Promise<PeekerResult<z.output<S>>> {
-    const timeout = AbortSignal.timeout(request.timeoutMs ?? options.timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutFor(request));
     const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
     const started = performance.now();
     let status = 'network';
@@ -168,7 +181,7 @@ export function createPeekerHttp(options: PeekerHttpOptions): PeekerHttp {
       if (timeout.aborted) {
         status = 'timeout';
         throw new PeekerTimeoutError({
-          message: `Peeker did not answer within ${Math.round((request.timeoutMs ?? options.timeoutMs) / 1000)} s`,
+          message: `Peeker did not answer within ${Math.round(timeoutFor(request) / 1000)} s`,
           code: 'timeout',
           route: request.route,
           cause: error,

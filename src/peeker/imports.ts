@@ -43,9 +43,6 @@ export type PeekerImport = z.output<typeof importSchema>;
 /** The lookup may answer one import or a list of them; both are accepted. */
 const lookupSchema = z.object({ data: z.union([importSchema, z.array(importSchema)]) });
 
-/** A synchronous import validates eligibility before answering and can take well over 10 s. */
-const SYNC_IMPORT_TIMEOUT_MS = 120_000;
-
 /** The import endpoints of the guide: synchronous (≤25), jobs (≤500), get, and lookup by domains. */
 export function createImportsApi(http: PeekerHttp) {
   return {
@@ -59,7 +56,8 @@ export function createImportsApi(http: PeekerHttp) {
           body: { domains },
           schema: envelope(importSchema),
           retry: 'unsafe',
-          timeoutMs: SYNC_IMPORT_TIMEOUT_MS,
+          // A synchronous import validates eligibility before answering and can take well over
+          // 10 s, so it gets the full configured timeout (reads get a shorter one).
           signal,
         })
         .then(unwrap);

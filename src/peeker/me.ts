@@ -23,6 +23,7 @@ export function createMeApi(http: PeekerHttp) {
           schema: envelope(meSchema),
           retry: 'idempotent',
           timeoutMs: 15_000,
+
           signal,
         })
         .then(unwrap);

@@ -35,6 +35,9 @@ export const IMPORT_COMMAND = 'import';
 export const SYNC_IMPORT_MAX = 25;
 export const JOB_IMPORT_MAX = 500;
 
+/** Pauses between lookups of an import whose synchronous answer timed out. */
+const LOST_ANSWER_LOOKUP_DELAYS_MS = [1_000, 3_000, 0];
+
 export interface ImportServiceDeps {
   commands: CommandsRepo;
   imports: ImportsRepo;
@@ -47,6 +50,7 @@ export interface ImportServiceDeps {
   metrics?: Metrics;
   isSandbox: () => boolean;
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Splits the list the way Peeker wants it: one synchronous import, or jobs of ≤500. */
@@ -71,6 +75,7 @@ type BatchResult =
  */
 export function createImportService(deps: ImportServiceDeps) {
   const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   async function submit(
     kind: ImportKind,
@@ -94,9 +99,19 @@ export function createImportService(deps: ImportServiceDeps) {
         error instanceof PeekerTimeoutError ||
         (error instanceof PeekerConnectionError && error.mayHaveReachedPeeker)
       ) {
-        // The import may exist even though the answer was lost.
-        const found = await findExisting(domains).catch(() => undefined);
-        if (found) return found;
+        // The answer was lost, not necessarily the import: Peeker may still be validating it.
+        // Look for it a few times; if it never shows up, queue the domains as a job, which
+        // Peeker dedupes on the domain set, so the customer gets their nameservers either way.
+        for (const waitMs of LOST_ANSWER_LOOKUP_DELAYS_MS) {
+          const found = await findExisting(domains).catch(() => undefined);
+          if (found) return found;
+          await sleep(waitMs);
+        }
+        deps.logger.warn(
+          { domains: domains.length },
+          'synchronous import answer lost; importing as a job instead',
+        );
+        return { kind: 'job', data: (await deps.peeker.imports.createJob(domains)).data };
       }
       throw error;
     }

@@ -8,6 +8,7 @@ import {
   header,
   joinLimited,
   joinWords,
+  listNames,
   plural,
   section,
   truncate,
@@ -167,7 +168,7 @@ export function renderImportMessage(model: ImportMessageModel): RenderedMessage 
 }
 
 function fallbackText(model: ImportMessageModel, active: string[]): string {
-  const names = escapeMrkdwn(joinLimited(active, 10));
+  const names = escapeMrkdwn(listNames(active, 10));
   switch (model.phase) {
     case 'preparing':
       return `Preparing ${plural(active.length, 'domain')}: ${names}. The nameservers will follow shortly.`;
@@ -196,7 +197,7 @@ export function renderImportReply(
   newlyFailed: ImportMessageModel['domains'] = [],
 ): { text: string } {
   const active = model.domains.filter((domain) => domain.state !== 'failed').map((domain) => domain.domain);
-  const names = escapeMrkdwn(joinLimited(active, 10));
+  const names = escapeMrkdwn(listNames(active, 10));
   switch (kind) {
     case 'nameservers_ready':
       return {

@@ -73,6 +73,11 @@ export function joinWords(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
+/** `a and b` for a few names, `a, b, …and 12 more` for many. */
+export function listNames(items: readonly string[], max: number): string {
+  return items.length <= max ? joinWords(items) : joinLimited(items, max);
+}
+
 /** A list that stops at `max` items, saying how many it left out. */
 export function joinLimited(items: readonly string[], max: number, separator = ', '): string {
   if (items.length <= max) return items.join(separator);

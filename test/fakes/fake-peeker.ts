@@ -644,8 +644,8 @@ export class FakePeeker {
 
     const failure = this.takeFailure(method, path);
     const wait = this.latencyMs + this.latencyFor(method, path) + (failure?.delayMs ?? 0);
+    // Like a real server, a request whose client gave up (a timeout) is still processed.
     if (wait > 0) await this.sleep(wait);
-    if (res.destroyed) return;
 
     const send = (reply: Reply, rawText?: string): void => {
       record.status = reply.status;

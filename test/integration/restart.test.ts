@@ -1,0 +1,569 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  deliverWebhook,
+  FakePeeker,
+  type ImportObject,
+  importEventData,
+  makeEvent,
+  type WebhookEvent,
+} from '../fakes/fake-peeker.js';
+import { FakeSlack, type SlackMessage } from '../fakes/fake-slack.js';
+import { allText, SIGNING_SECRET, testEnv, WEBHOOK_SECRET } from '../helpers/harness.js';
+
+// ---- child-process helpers --------------------------------------------------------------------
+//
+// Crash recovery can only be tested honestly in another process: `kill -9` gives the app no chance
+// to flush, close or finish anything. The app runs as `node --import tsx src/main.ts` (what
+// `npm run dev` runs, without the watcher) against the in-process fakes of Slack and Peeker.
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const READY_MSG = 'peeker for slack is ready';
+
+interface LogLine {
+  msg?: string;
+  level?: number;
+  [key: string]: unknown;
+}
+
+interface AppProcess {
+  child: ChildProcess;
+  port: number;
+  baseUrl: string;
+  /** Parsed JSON log lines from stdout (non-JSON lines are kept as `{ msg: <raw line> }`). */
+  logs: LogLine[];
+  stderr: string[];
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** When the process was spawned (ms since epoch). */
+  startedAt: number;
+}
+
+/** Every child started by the current test; afterEach kills whatever is still alive. */
+const children = new Set<AppProcess>();
+
+function childEnv(slack: FakeSlack, peeker: FakePeeker, databasePath: string): NodeJS.ProcessEnv {
+  const passthrough: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) {
+    if (process.env[name] !== undefined) passthrough[name] = process.env[name];
+  }
+  return {
+    ...passthrough,
+    ...testEnv({
+      slack,
+      peeker,
+      databasePath,
+      env: {
+        PORT: '0',
+        // Poll every second, and re-check an import one second after it was submitted.
+        POLL_CRON: '* * * * * *',
+        IMPORT_POLL_INTERVAL_SECONDS: '1',
+        LOG_LEVEL: 'info',
+      },
+    }),
+  };
+}
+
+/** Spawns the app and resolves once it logged that it is ready (with the port it listens on). */
+async function startApp(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<AppProcess> {
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  const stderr: string[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+
+  const ready = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`app not ready after ${timeoutMs} ms\n${describeOutput(logs, stderr)}`)),
+      timeoutMs,
+    );
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let parsed: LogLine;
+      try {
+        parsed = JSON.parse(line) as LogLine;
+      } catch {
+        parsed = { msg: line };
+      }
+      logs.push(parsed);
+      if (parsed.msg === READY_MSG && typeof parsed.port === 'number') {
+        clearTimeout(timer);
+        resolve(parsed.port);
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`app exited (${code ?? signal}) before it was ready\n${describeOutput(logs, stderr)}`),
+      );
+    });
+  });
+
+  const app: AppProcess = {
+    child,
+    port: 0,
+    baseUrl: '',
+    logs,
+    stderr,
+    exited,
+    startedAt,
+  };
+  children.add(app);
+  app.port = await ready;
+  app.baseUrl = `http://127.0.0.1:${app.port}`;
+  return app;
+}
+
+/** `kill -9`, and wait until the process is gone. */
+async function kill9(app: AppProcess): Promise<void> {
+  if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+  const { signal } = await app.exited;
+  children.delete(app);
+  expect(signal).toBe('SIGKILL');
+}
+
+function describeOutput(logs: LogLine[], stderr: string[]): string {
+  const tail = logs.slice(-25).map((line) => JSON.stringify(line));
+  return [`stdout (last ${tail.length} lines):`, ...tail, 'stderr:', ...stderr.slice(-25)].join('\n');
+}
+
+/** Polls `predicate` until it returns a truthy value; on timeout the child's recent output is shown. */
+async function waitUntil<T>(
+  predicate: () => T | Promise<T>,
+  description: string,
+  options: { timeoutMs?: number; app?: AppProcess } = {},
+): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await predicate();
+      if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        [
+          `timed out waiting for: ${description}`,
+          ...(lastError ? [`last error: ${String(lastError)}`] : []),
+          ...(options.app ? [describeOutput(options.app.logs, options.app.stderr)] : []),
+        ].join('\n'),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Sends `/peeker <text>` to the child as Slack would: form-encoded and signed (as in the harness). */
+async function sendCommand(
+  app: AppProcess,
+  slack: FakeSlack,
+  text: string,
+  options: { channel?: string; user?: string } = {},
+): Promise<{ status: number; ack: { text?: string } | undefined; responseKey: string }> {
+  const responseKey = randomBytes(6).toString('hex');
+  const body = new URLSearchParams({
+    token: 'legacy-verification-token',
+    team_id: 'T000FAKE',
+    team_domain: 'fake',
+    channel_id: options.channel ?? 'COPS',
+    channel_name: 'ops',
+    user_id: options.user ?? 'UOPS',
+    user_name: 'ops-person',
+    command: '/peeker',
+    text,
+    api_app_id: 'A000FAKE',
+    response_url: slack.responseUrl(responseKey),
+    trigger_id: `trig.${randomBytes(8).toString('hex')}`,
+  }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const response = await fetch(`${app.baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+    },
+    body,
+  });
+  const raw = await response.text();
+  let ack: { text?: string } | undefined;
+  try {
+    ack = raw ? (JSON.parse(raw) as { text?: string }) : undefined;
+  } catch {
+    ack = { text: raw };
+  }
+  return { status: response.status, ack, responseKey };
+}
+
+function sendWebhook(app: AppProcess, event: WebhookEvent): Promise<{ status: number; body: string }> {
+  return deliverWebhook(`${app.baseUrl}/peeker/webhooks`, event, { secret: WEBHOOK_SECRET });
+}
+
+interface Health {
+  status: string;
+  queues?: { slack_outbox: number; webhook_events_pending: number; commands_pending: number };
+}
+
+async function health(app: AppProcess): Promise<Health> {
+  const response = await fetch(`${app.baseUrl}/healthz`);
+  return (await response.json()) as Health;
+}
+
+/** Waits until the child has no queued Slack work, no pending webhook event and no unfinished command. */
+async function settled(app: AppProcess, timeoutMs = 15_000): Promise<void> {
+  await waitUntil(
+    async () => {
+      const queues = (await health(app)).queues;
+      return (
+        queues !== undefined &&
+        queues.slack_outbox === 0 &&
+        queues.webhook_events_pending === 0 &&
+        queues.commands_pending === 0
+      );
+    },
+    'every queue of the app to be empty',
+    { timeoutMs, app },
+  );
+}
+
+/** Opens the app's SQLite file from the test (while the app is down, or concurrently thanks to WAL). */
+function withDb<T>(path: string, use: (db: Database.Database) => T): T {
+  const db = new Database(path);
+  try {
+    db.pragma('busy_timeout = 5000');
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
+interface EventRow {
+  event_id: string;
+  status: string;
+  outcome: string | null;
+}
+
+function webhookRows(path: string): Map<string, EventRow> {
+  return withDb(
+    path,
+    (db) =>
+      new Map(
+        db
+          .prepare<[], EventRow>('SELECT event_id, status, outcome FROM webhook_events')
+          .all()
+          .map((row) => [row.event_id, row]),
+      ),
+  );
+}
+
+const textOf = (message: SlackMessage | undefined) => allText(message);
+const isVerified = (message: SlackMessage | undefined) => textOf(message).includes('✅ DNS verified');
+const isWaitingOnRegistrar = (message: SlackMessage | undefined) =>
+  // Not just "registrar": the first instructions already say "…at the registrar where…".
+  textOf(message).includes('Waiting on the registrar');
+
+// ---- fixtures ---------------------------------------------------------------------------------
+
+const CUSTOMER = 'CCUST';
+const DOMAINS = ['acme-mail.com', 'team-acme.com'];
+const IMPORT_TEXT = `import ${DOMAINS.join(' ')} in <#${CUSTOMER}|acme-shared>`;
+
+let slack: FakeSlack;
+let peeker: FakePeeker;
+let tempDir: string;
+let databasePath: string;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  slack = await FakeSlack.start();
+  peeker = await FakePeeker.start();
+  tempDir = mkdtempSync(join(tmpdir(), 'peeker-restart-'));
+  databasePath = join(tempDir, 'db.sqlite');
+  env = childEnv(slack, peeker, databasePath);
+});
+
+afterEach(async () => {
+  // Kill every child still alive, even when the test failed half-way.
+  await Promise.all(
+    [...children].map(async (app) => {
+      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+      await app.exited;
+    }),
+  );
+  children.clear();
+  await slack.stop();
+  await peeker.stop();
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+/**
+ * `/peeker import` of two domains into the customer channel, until the instructions are posted.
+ * With `waitForAnswer` it also waits until the requester was told (the command is finished).
+ */
+async function importAndPost(
+  app: AppProcess,
+  options: { waitForAnswer: boolean },
+): Promise<{ importId: string; parent: SlackMessage; responseKey: string }> {
+  const result = await sendCommand(app, slack, IMPORT_TEXT);
+  expect(result.status).toBe(200);
+  const parent = await slack.waitFor(
+    () => slack.messagesIn(CUSTOMER)[0],
+    10_000,
+    'the nameserver instructions in the customer channel',
+  );
+  const importId = await peeker.waitFor(() => [...peeker.imports.keys()][0], 5_000, 'the import at Peeker');
+  if (options.waitForAnswer) {
+    await slack.waitFor(
+      () => slack.responsesFor(result.responseKey).length > 0,
+      10_000,
+      'the answer to the requester',
+    );
+    await settled(app);
+  }
+  return { importId, parent, responseKey: result.responseKey };
+}
+
+/** A `domain_import.completed` webhook that announces the DNS change (a later `completed_at`). */
+function completedEvent(current: ImportObject, id?: string): WebhookEvent {
+  return makeEvent(
+    'domain_import.completed',
+    { ...importEventData(current), status: 'completed', completed_at: '2030-01-01T00:00:00Z' },
+    id ? { id } : {},
+  );
+}
+
+function actionRequiredEvent(current: ImportObject): WebhookEvent {
+  return makeEvent('domain_import.action_required', {
+    ...importEventData(current),
+    status: 'action_required',
+  });
+}
+
+// ---- scenarios --------------------------------------------------------------------------------
+
+describe('crash and restart on the same SQLite database', () => {
+  it('keeps polling a pending import after kill -9, without posting the instructions again', async () => {
+    const first = await startApp(env);
+    // Killed as soon as the parent exists: the command may not even have answered yet.
+    const { importId, parent } = await importAndPost(first, { waitForAnswer: false });
+    await kill9(first);
+
+    const restartedAt = Date.now();
+    const second = await startApp(env);
+    await new Promise((r) => setTimeout(r, 1500));
+    console.log('DEBUG', JSON.stringify(slack.calls.map((c) => [c.method, c.args.oldest, c.args.channel])));
+    console.log(
+      'DEBUG',
+      withDb(databasePath, (db) => JSON.stringify(db.prepare('select * from slack_messages').all())),
+    );
+
+    peeker.setImport(importId, { status: 'action_required' });
+    await slack.waitFor(
+      () => isWaitingOnRegistrar(slack.message(CUSTOMER, parent.ts)),
+      15_000,
+      'the parent to show the registrar wait',
+    );
+
+    peeker.setImport(importId, { status: 'completed', completed_at: '2030-01-01T00:00:00Z' });
+    await slack.waitFor(
+      () => isVerified(slack.message(CUSTOMER, parent.ts)),
+      15_000,
+      'the parent to show DNS verified',
+    );
+    await settled(second);
+
+    expect(slack.messagesIn(CUSTOMER)).toHaveLength(1);
+    const polls = peeker
+      .requestsTo('GET', `/domains/import/${importId}`)
+      .filter((request) => request.at >= restartedAt);
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    // Imported once, before the crash.
+    expect(peeker.requests.filter((r) => r.method === 'POST' && r.path === '/domains/import')).toHaveLength(
+      1,
+    );
+
+    const replies = slack.replies(CUSTOMER, parent.ts).map((reply) => reply.text ?? '');
+    expect(replies.filter((text) => text.includes('Still waiting on the registrar'))).toHaveLength(1);
+    expect(replies.filter((text) => text.includes('DNS verified'))).toHaveLength(1);
+  });
+
+  it('applies a webhook event that was stored but not applied when the process died', async () => {
+    const first = await startApp(env);
+    const { importId, parent } = await importAndPost(first, { waitForAnswer: true });
+    await kill9(first);
+
+    // Stored (acknowledged to Peeker) but never applied: written straight into the table.
+    const event = completedEvent(peeker.getImport(importId)!);
+    withDb(databasePath, (db) => {
+      db.prepare(
+        'INSERT INTO webhook_events (event_id, type, payload, event_created_at, received_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(event.id, event.type, JSON.stringify(event), event.created_at, Date.now());
+    });
+    expect(webhookRows(databasePath).get(event.id)?.status).toBe('pending');
+    expect(isVerified(slack.message(CUSTOMER, parent.ts))).toBe(false);
+
+    const second = await startApp(env);
+    await slack.waitFor(
+      () => isVerified(slack.message(CUSTOMER, parent.ts)),
+      15_000,
+      'the parent to show DNS verified',
+    );
+    await settled(second);
+
+    expect(slack.messagesIn(CUSTOMER)).toHaveLength(1);
+    const replies = slack.replies(CUSTOMER, parent.ts).map((reply) => reply.text ?? '');
+    expect(replies.filter((text) => text.includes('DNS verified'))).toHaveLength(1);
+    expect(webhookRows(databasePath).get(event.id)?.status).toBe('applied');
+  });
+
+  it('finishes an acknowledged command after kill -9 without importing twice', async () => {
+    const first = await startApp(env);
+    peeker.setLatencyFor({ method: 'POST', path: '/domains/import' }, 3000);
+
+    const result = await sendCommand(first, slack, IMPORT_TEXT);
+    expect(result.status).toBe(200);
+    expect(result.ack?.text).toContain('Importing 2 domains');
+    await peeker.waitFor(
+      () => peeker.requests.some((r) => r.method === 'POST' && r.path === '/domains/import'),
+      5_000,
+      'the import request to reach Peeker',
+    );
+    await kill9(first);
+
+    // Peeker accepted the import, but its answer was lost with the process. (The fake itself
+    // drops a request whose client went away, so its server-side effect is played here.)
+    const accepted = peeker.imports.size === 0 ? peeker.addImport(DOMAINS) : [...peeker.imports.values()][0]!;
+    peeker.setLatencyFor({ method: 'POST', path: '/domains/import' }, 0);
+
+    const restartedAt = Date.now();
+    const second = await startApp(env);
+    const answer = await slack.waitFor(
+      () => slack.responsesFor(result.responseKey).find((r) => JSON.stringify(r.body).includes('<#CCUST>')),
+      15_000,
+      'the requester to be told where the instructions went',
+    );
+    expect(JSON.stringify(answer.body)).toContain('Posted the nameserver instructions');
+    await settled(second);
+
+    expect(second.logs.some((line) => line.msg === 'resuming unfinished commands')).toBe(true);
+    const lookups = peeker
+      .requestsTo('GET', '/domains/import')
+      .filter((r) => r.path === '/domains/import' && r.at >= restartedAt);
+    expect(lookups.length).toBeGreaterThanOrEqual(1);
+    expect(lookups[0]?.query.domains?.split(',').sort()).toEqual(DOMAINS);
+    expect(peeker.requests.filter((r) => r.method === 'POST' && r.path === '/domains/import')).toHaveLength(
+      1,
+    );
+    expect(peeker.requestsTo('POST', '/domains/import/jobs')).toHaveLength(0);
+    expect(peeker.imports.size).toBe(1);
+
+    const parents = slack.messagesIn(CUSTOMER);
+    expect(parents).toHaveLength(1);
+    expect(textOf(parents[0])).toContain('helena.ns.cloudflare.com');
+    // The command is done: a third start resumes nothing.
+    withDb(databasePath, (db) => {
+      const rows = db.prepare('SELECT status FROM commands').all() as { status: string }[];
+      expect(rows).toEqual([{ status: 'done' }]);
+      const imported = db.prepare('SELECT id FROM imports').all() as { id: string }[];
+      expect(imported).toEqual([{ id: accepted.id }]);
+    });
+  });
+
+  it('survives kill -9 in the middle of a burst of webhooks', async () => {
+    const first = await startApp(env);
+    const { importId, parent } = await importAndPost(first, { waitForAnswer: true });
+    const current = peeker.getImport(importId)!;
+    // 50 events with distinct IDs: registrar waits and completions, interleaved.
+    const events = Array.from({ length: 50 }, (_, index) =>
+      index % 2 === 0 ? actionRequiredEvent(current) : completedEvent(current),
+    );
+
+    const acked = new Set<string>();
+    let killed = false;
+    const firstRound = await Promise.allSettled(
+      events.map(async (event) => {
+        const { status } = await sendWebhook(first, event);
+        if (status >= 200 && status < 300) acked.add(event.id);
+        if (acked.size >= 3 && !killed) {
+          killed = true;
+          first.child.kill('SIGKILL');
+        }
+        return status;
+      }),
+    );
+    await kill9(first);
+    expect(acked.size).toBeGreaterThanOrEqual(3);
+    // Anything that was not a 2xx is a failed delivery (connection reset), never a 4xx/5xx.
+    for (const outcome of firstRound) {
+      if (outcome.status === 'fulfilled') expect(outcome.value).toBe(200);
+    }
+
+    // Nothing acknowledged is lost: every 2xx is in the table right after the crash.
+    const afterCrash = webhookRows(databasePath);
+    for (const id of acked) expect(afterCrash.has(id), `event ${id} answered 2xx`).toBe(true);
+
+    const second = await startApp(env);
+    // Peeker redelivers; the worst case is that it redelivers every event.
+    const secondRound = await Promise.all(events.map((event) => sendWebhook(second, event)));
+    expect(secondRound.map((r) => r.status)).toEqual(events.map(() => 200));
+
+    await slack.waitFor(
+      () => isVerified(slack.message(CUSTOMER, parent.ts)),
+      15_000,
+      'the parent to show DNS verified',
+    );
+    await settled(second);
+
+    expect(slack.messagesIn(CUSTOMER)).toHaveLength(1);
+    expect(isVerified(slack.message(CUSTOMER, parent.ts))).toBe(true);
+    const replies = slack.replies(CUSTOMER, parent.ts).map((reply) => reply.text ?? '');
+    expect(replies.filter((text) => text.includes('DNS verified'))).toHaveLength(1);
+    expect(replies.filter((text) => text.includes('waiting on the registrar')).length).toBeLessThanOrEqual(1);
+
+    const rows = webhookRows(databasePath);
+    expect(rows.size).toBe(events.length);
+    for (const event of events) {
+      expect(rows.get(event.id)?.status, `status of ${event.id}`).toBe('applied');
+    }
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const app = await startApp(env);
+    await importAndPost(app, { waitForAnswer: true });
+
+    const sentAt = Date.now();
+    app.child.kill('SIGTERM');
+    const exit = await Promise.race([
+      app.exited,
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 8_000)),
+    ]);
+    children.delete(app);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - sentAt).toBeLessThan(8_000);
+    const messages = app.logs.map((line) => line.msg);
+    expect(messages).toContain('shutting down');
+    expect(messages.at(-1)).toBe('stopped');
+    // The database was closed: SQLite checkpoints and removes the WAL file on the last close.
+    expect(existsSync(`${databasePath}-wal`)).toBe(false);
+
+    // And it starts again on the same database, healthy.
+    const again = await startApp(env);
+    expect((await health(again)).status).toBe('ok');
+  });
+});
