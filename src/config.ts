@@ -142,10 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     byVariable.set(name, [...(byVariable.get(name) ?? []), message]);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      add(
-        String(issue.path[0] ?? 'environment'),
-        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
-      );
+      const name = String(issue.path[0] ?? 'environment');
+      add(name, present(env[name]) ? issue.message : 'is required');
     }
   }
   for (const [name, message] of crossFieldProblems(env)) add(name, message);

@@ -54,6 +54,8 @@ export interface PeekerHttpOptions {
   readTimeoutMs?: number;
   /** Peeker's documented cap; we stay a little under it to absorb clock skew between us and them. */
   rateLimitPerMinute: number;
+  /** The limiter's sliding window (60 s; tests use a short one to see it act). */
+  rateWindowMs?: number;
   logger: Logger;
   metrics?: Metrics;
   /** Attempts per call, including the first. */
@@ -79,9 +81,9 @@ const BACKOFF_CAP_MS = 8_000;
  * (the margin absorbs clock skew between us and Peeker). Bursts within the budget go out at
  * once; past it, calls wait for the window to slide.
  */
-export function createThrottle(requestsPerMinute: number): Throttle {
-  const limit = Math.max(1, Math.floor(requestsPerMinute * 0.95));
-  const throttle = pThrottle({ limit, interval: 60_000, strict: true });
+export function createThrottle(requestsPerMinute: number, windowMs = 60_000): Throttle {
+  const limit = Math.max(1, Math.floor(requestsPerMinute * 0.95 * (windowMs / 60_000)));
+  const throttle = pThrottle({ limit, interval: windowMs, strict: true });
   return <T>(fn: () => Promise<T>) => throttle(fn)();
 }
 
@@ -111,7 +113,7 @@ export function createPeekerHttp(options: PeekerHttpOptions): PeekerHttp {
   const random = options.random ?? Math.random;
   const maxAttempts = options.maxAttempts ?? 4;
   const maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 120;
-  const globalThrottle = createThrottle(options.rateLimitPerMinute);
+  const globalThrottle = createThrottle(options.rateLimitPerMinute, options.rateWindowMs);
   const client: $Fetch = ofetch.create(
     {
       baseURL: options.baseUrl,
@@ -248,7 +250,10 @@ export function createPeekerHttp(options: PeekerHttpOptions): PeekerHttp {
     }
   }
 
-  return { request, createThrottle: (share) => createThrottle(options.rateLimitPerMinute * share) };
+  return {
+    request,
+    createThrottle: (share) => createThrottle(options.rateLimitPerMinute * share, options.rateWindowMs),
+  };
 }
 
 function networkCode(error: unknown): string | undefined {

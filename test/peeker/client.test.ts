@@ -594,8 +594,8 @@ describe('retries', () => {
 });
 
 describe('rate limiter', () => {
-  it('keeps concurrent calls at most one per second at 120/min (×0.95)', async () => {
-    const { client } = makeClient({ rateLimitPerMinute: 120 });
+  it('keeps every sliding window under 95% of the limit (120/min over a 1 s window → 1 call per second)', async () => {
+    const { client } = makeClient({ rateLimitPerMinute: 120, rateWindowMs: 1000 });
 
     const results = await Promise.all([client.me.get(), client.me.get(), client.me.get()]);
 
