@@ -1,9 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { registerPeekerCommand } from './commands/index.js';
+import { handleOrder } from './commands/order.js';
+import { createOrderStatusResolver } from './commands/order-status.js';
+import { handlePending } from './commands/pending.js';
 import { type Config, secretsOf } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createWebhookRoute } from './http/webhook-route.js';
+import { registerOrderInteractions } from './interactions/order-modal.js';
 import { pollImports } from './jobs/poll-imports.js';
+import { reconcileOrders } from './jobs/reconcile-orders.js';
+import { runTasks } from './jobs/run-tasks.js';
 import { cronPeriodMs, type RecurringJob, scheduleRecurring } from './jobs/scheduler.js';
 import { createLogger, type Logger, SecretScrubber } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -13,6 +19,9 @@ import { createCommandRunner } from './services/command-runner.js';
 import { createImportEventHandlers } from './services/import-events.js';
 import { createImportService, IMPORT_COMMAND, type ImportCommandArgs } from './services/import-service.js';
 import { createImportTracker, IMPORT_SUBJECT } from './services/import-tracker.js';
+import { createOrderEventHandlers } from './services/order-events.js';
+import { createOrderService } from './services/order-service.js';
+import { ACTION_NOTICE_SUBJECT, createOrderTracker, ORDER_SUBJECT } from './services/order-tracker.js';
 import { createWebhookProcessor } from './services/webhook-processor.js';
 import { createBoltApp } from './slack/bolt-app.js';
 import { createSlackPublisher } from './slack/publisher.js';
@@ -22,8 +31,11 @@ import type { CommandRecord } from './store/commands-repo.js';
 import { createCommandsRepo } from './store/commands-repo.js';
 import { type Db, isDatabaseHealthy, openDatabase } from './store/database.js';
 import { createImportsRepo } from './store/imports-repo.js';
+import { createOrdersRepo } from './store/orders-repo.js';
 import { createSlackOutboxRepo } from './store/slack-outbox-repo.js';
+import { createTasksRepo } from './store/tasks-repo.js';
 import { createWebhookEventsRepo } from './store/webhook-events-repo.js';
+import { renderConnectedBatch } from './views/order-message.js';
 import { section } from './views/text.js';
 
 export interface PeekerAppOptions {
@@ -52,6 +64,8 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const imports = createImportsRepo(db);
   const webhookEvents = createWebhookEventsRepo(db);
   const outbox = createSlackOutboxRepo(db);
+  const orders = createOrdersRepo(db);
+  const tasks = createTasksRepo(db);
 
   const metrics: Metrics = createMetrics({
     slackQueueDepth: () => outbox.queueDepth(),
@@ -81,6 +95,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   const responder = createResponder({ client: bolt.client, logger });
+  const orderTracker = createOrderTracker({ db, orders, outbox, tasks });
   const tracker = createImportTracker({
     db,
     imports,
@@ -94,7 +109,12 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const publisher = createSlackPublisher({
     outbox,
     client: bolt.client,
-    renderers: { [IMPORT_SUBJECT]: (importId, at) => tracker.render(importId, at) },
+    renderers: {
+      [IMPORT_SUBJECT]: (importId, at) => tracker.render(importId, at),
+      [ORDER_SUBJECT]: (orderId) => orderTracker.render(orderId),
+      [ACTION_NOTICE_SUBJECT]: (actionId) => orderTracker.renderNotice(actionId),
+    },
+    combiners: { domain_connected: (lines) => renderConnectedBatch(lines) },
     logger: logger.child({ component: 'slack-outbox' }),
     now,
     onPostFailed: async (message, failure) => {
@@ -134,14 +154,64 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const webhooks = createWebhookProcessor({
     db,
     events: webhookEvents,
-    handlers: { ...createImportEventHandlers(tracker) },
+    handlers: { ...createImportEventHandlers(tracker), ...createOrderEventHandlers(orderTracker, orders) },
     logger: logger.child({ component: 'webhooks' }),
     metrics,
-    onApplied: () => publisher.notify(),
+    onApplied: () => {
+      publisher.notify();
+      runTasksSoon();
+    },
     now,
   });
 
-  registerPeekerCommand(bolt, { commands, runner, imports, outbox, peeker, logger, metrics, isSandbox, now });
+  const orderService = createOrderService({
+    db,
+    orders,
+    tracker: orderTracker,
+    peeker,
+    publisher,
+    responder,
+    client: bolt.client,
+    logger: logger.child({ component: 'orders' }),
+    scrubber,
+    metrics,
+    approvers: config.orderApprovers,
+    defaultLogin: config.smartleadDefaultLogin,
+    isSandbox,
+    now,
+  });
+
+  // Follow-up calls events ask for (pending actions after order.action_required), single-flight.
+  let tasksRunning: Promise<unknown> | undefined;
+  let tasksAgain = false;
+  function runTasksSoon(): void {
+    if (tasksRunning) {
+      tasksAgain = true;
+      return;
+    }
+    tasksRunning = runTasks({ tasks, tracker: orderTracker, peeker, logger, now })
+      .then(() => publisher.notify())
+      .catch((error: unknown) => logger.error({ err: error }, 'running tasks failed'))
+      .finally(() => {
+        tasksRunning = undefined;
+        if (tasksAgain) {
+          tasksAgain = false;
+          runTasksSoon();
+        }
+      });
+  }
+
+  const commandDeps = { commands, runner, imports, outbox, peeker, logger, metrics, isSandbox, now };
+  registerPeekerCommand(bolt, commandDeps, {
+    subcommands: {
+      order: (args, parsed) =>
+        handleOrder(args, parsed.kind === 'order' ? parsed : {}, orderService, commandDeps),
+      pending: (args, parsed) =>
+        handlePending(args, parsed.kind === 'pending' ? parsed.orderId : undefined, orders, commandDeps),
+    },
+    statusResolvers: [createOrderStatusResolver({ orders, tracker: orderTracker, peeker, isSandbox })],
+  });
+  registerOrderInteractions(bolt, orderService, logger);
 
   const server = createHttpServer(
     {
@@ -194,6 +264,17 @@ export function createPeekerApp(options: PeekerAppOptions) {
     ),
   );
   async function pollOnce() {
+    const reconciled = await reconcileOrders({
+      orders,
+      tracker: orderTracker,
+      peeker,
+      throttle: pollThrottle,
+      logger: logger.child({ component: 'reconcile' }),
+      now,
+      maxChecks: Math.max(1, Math.floor(maxChecksPerTick / 4)),
+      signal: pollAbort.signal,
+    });
+    await runTasks({ tasks, tracker: orderTracker, peeker, logger, now, throttle: pollThrottle });
     const result = await pollImports({
       imports,
       tracker,
@@ -204,8 +285,8 @@ export function createPeekerApp(options: PeekerAppOptions) {
       maxChecks: maxChecksPerTick,
       signal: pollAbort.signal,
     });
-    if (result.checked > 0) publisher.notify();
-    return result;
+    if (result.checked > 0 || reconciled.checked > 0) publisher.notify();
+    return { ...result, ordersChecked: reconciled.checked };
   }
 
   let pollJob: RecurringJob | undefined;
@@ -263,6 +344,8 @@ export function createPeekerApp(options: PeekerAppOptions) {
     webhooks,
     runner,
     pollOnce,
+    /** Runs due follow-up tasks now (tests). */
+    runTasksNow: () => runTasks({ tasks, tracker: orderTracker, peeker, logger, now }),
     /** Slack posts, replies and edits not yet sent. */
     outboxDepth: () => outbox.queueDepth(),
 
@@ -280,6 +363,10 @@ export function createPeekerApp(options: PeekerAppOptions) {
       publisher.start();
       void webhooks.drainNow();
       runner.resumePending();
+      void orderService
+        .resumeSubmitting()
+        .catch((error: unknown) => logger.error({ err: error }, 'resuming orders failed'));
+      runTasksSoon();
       pollJob = scheduleRecurring('poll', config.poll.cron, async () => void (await pollOnce()), logger);
       void detectEnvironment();
       void checkSlackToken();

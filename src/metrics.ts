@@ -11,6 +11,7 @@ export interface Metrics {
   peekerCalls: Counter<'route' | 'status'>;
   peekerLatency: Histogram<'route'>;
   webhookEvents: Counter<'type' | 'outcome'>;
+  webhookApplied: Counter<'type' | 'outcome'>;
   webhookReceipt: Histogram<'outcome'>;
   slackCalls: Counter<'method' | 'outcome'>;
   slackRateLimited: Counter<'method'>;
@@ -54,7 +55,13 @@ export function createMetrics(sources?: MetricSources): Metrics {
     }),
     webhookEvents: new Counter({
       name: 'peeker_webhook_events_total',
-      help: 'Peeker webhook deliveries, by event type and outcome.',
+      help: 'Peeker webhook deliveries received, by event type and outcome (stored, duplicate, rejected_signature, malformed, too_large).',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    webhookApplied: new Counter({
+      name: 'peeker_webhook_events_applied_total',
+      help: 'Stored webhook events processed, by event type and outcome (applied, ignored, retry).',
       labelNames: ['type', 'outcome'],
       registers: [registry],
     }),

@@ -1,12 +1,16 @@
+import { createBundlesApi } from './bundles.js';
 import { createPeekerHttp, type PeekerHttp, type PeekerHttpOptions } from './http.js';
 import { createImportsApi } from './imports.js';
 import { createMeApi } from './me.js';
+import { createOrdersApi } from './orders.js';
 
 /** The typed Peeker Partner API client: one module per resource over one transport. */
 export interface PeekerClient {
   http: PeekerHttp;
   me: ReturnType<typeof createMeApi>;
   imports: ReturnType<typeof createImportsApi>;
+  bundles: ReturnType<typeof createBundlesApi>;
+  orders: ReturnType<typeof createOrdersApi>;
 }
 
 export function createPeekerClient(options: PeekerHttpOptions): PeekerClient {
@@ -15,5 +19,7 @@ export function createPeekerClient(options: PeekerHttpOptions): PeekerClient {
     http,
     me: createMeApi(http),
     imports: createImportsApi(http),
+    bundles: createBundlesApi(http),
+    orders: createOrdersApi(http),
   };
 }

@@ -96,7 +96,7 @@ export function createWebhookProcessor(options: {
         let changed = false;
         for (const stored of due) {
           const result = applyOne(stored);
-          options.metrics?.webhookEvents.inc({ type: metricType(stored.type), outcome: result.status });
+          options.metrics?.webhookApplied.inc({ type: metricType(stored.type), outcome: result.status });
           if (result.status === 'applied') changed = true;
           if (result.status !== 'retry') {
             options.logger.debug(

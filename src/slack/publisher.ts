@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
-import type { OutboxMessage, OutboxReply, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
+import type {
+  OutboxMessage,
+  OutboxReply,
+  ReplyPayload,
+  SlackOutboxRepo,
+} from '../store/slack-outbox-repo.js';
 import type { RenderedMessage } from '../views/import-message.js';
 import { classifySlackError, type SlackFailure } from './slack-errors.js';
 
@@ -24,6 +29,8 @@ export interface SlackPublisherOptions {
   editSpacingMs?: number;
   /** Slack calls in flight at once. */
   concurrency?: number;
+  /** Joins the lines of a batch of same-group replies into one reply. */
+  combiners?: Record<string, (lines: string[]) => ReplyPayload>;
   /** A post that can never land (bot not in the channel…): tell the person who asked for it. */
   onPostFailed?: (message: OutboxMessage, failure: SlackFailure) => void | Promise<void>;
 }
@@ -40,6 +47,7 @@ export interface SlackPublisher {
 }
 
 const METADATA_EVENT = 'peeker_message';
+const MAX_BATCH = 50;
 
 /** A stored post error (the Slack error code) classified again for the requester's explanation. */
 function classifyStored(error: string | null): SlackFailure {
@@ -62,6 +70,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   const now = options.now ?? Date.now;
   const editSpacingMs = options.editSpacingMs ?? 1000;
   const concurrency = options.concurrency ?? 4;
+  const combiners = options.combiners ?? {};
   const pausedUntil = new Map<string, number>();
   let running = false;
   let loop: Promise<void> | undefined;
@@ -90,13 +99,16 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     return until;
   }
 
-  /** Looks for a message we may have posted already (identified by its outbox key). */
-  async function findPosted(
+  /**
+   * Messages we posted since `sinceMs` (identified by their outbox keys), to find posts that may
+   * have landed before a crash or a timeout. Keys map to the message `ts`.
+   */
+  async function findPostedKeys(
     channel: string,
-    key: string,
     sinceMs: number,
     threadTs?: string,
-  ): Promise<string | undefined> {
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
     try {
       const result = threadTs
         ? await client.conversations.replies({
@@ -111,20 +123,20 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
             include_all_metadata: true,
             limit: 200,
           });
-      const match = (result.messages ?? []).find(
-        (message) =>
-          message.metadata?.event_type === METADATA_EVENT &&
-          (message.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
-      );
-      return match?.ts;
+      for (const message of result.messages ?? []) {
+        const key = (message.metadata?.event_payload as { key?: unknown } | undefined)?.key;
+        if (message.metadata?.event_type !== METADATA_EVENT || typeof key !== 'string' || !message.ts)
+          continue;
+        for (const part of key.split('-')) found.set(part, message.ts);
+      }
     } catch (error) {
       // Without history access we cannot tell; posting again risks a duplicate but never loses the message.
       logger.warn(
         { channel, err: classifySlackError(error).error },
         'could not check whether a post already landed',
       );
-      return undefined;
     }
+    return found;
   }
 
   async function postParent(message: OutboxMessage): Promise<PostOutcome> {
@@ -143,7 +155,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
       return { status: 'failed', failure: { kind: 'invalid', error: 'nothing_to_render' } };
     }
     if (message.postingSince !== null) {
-      const ts = await findPosted(claimed.channelId, key, message.postingSince);
+      const ts = (await findPostedKeys(claimed.channelId, message.postingSince)).get(key);
       if (ts) {
         // It landed before the crash/timeout; record it and let an edit bring it up to date.
         outbox.markPosted(claimed.id, ts, 0, '', now());
@@ -246,45 +258,81 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     }
   }
 
+  /** The reply itself, or it and the same-group replies queued right after it (one post for a burst). */
+  function batchFor(reply: OutboxReply): OutboxReply[] {
+    const group = reply.payload.group;
+    if (!group || !combiners[group]) return [reply];
+    const batch: OutboxReply[] = [];
+    for (const queued of outbox.queuedReplies(reply.messageId, reply.id, MAX_BATCH)) {
+      if (queued.payload.group !== group) break;
+      batch.push(queued);
+    }
+    return batch.length > 0 ? batch : [reply];
+  }
+
   async function postReply(reply: OutboxReply): Promise<void> {
     const until = paused('chat.postMessage');
     if (until !== undefined) return outbox.releaseReply(reply.id, until, reply.postingSince !== null);
     const parent = outbox.message(reply.messageId);
     if (!parent?.ts || parent.state !== 'posted') return;
-    if (!outbox.claimReply(reply.id, now())) return;
-    const key = `r${reply.id}`;
-    if (reply.postingSince !== null) {
-      const ts = await findPosted(parent.channelId, key, reply.postingSince, parent.ts);
-      if (ts) return outbox.markReplyPosted(reply.id, ts);
+    const batch = batchFor(reply).filter((item) => outbox.claimReply(item.id, now()));
+    if (batch.length === 0) return;
+    // One metadata key naming every reply in the post, so crash recovery finds each of them.
+    const key = batch.map((item) => `r${item.id}`).join('-');
+    const maybePosted = batch.filter((item) => item.postingSince !== null);
+    if (maybePosted.length > 0) {
+      const since = Math.min(...maybePosted.map((item) => item.postingSince ?? now()));
+      const found = await findPostedKeys(parent.channelId, since, parent.ts);
+      const remaining: OutboxReply[] = [];
+      for (const item of batch) {
+        const ts = found.get(`r${item.id}`);
+        if (ts) outbox.markReplyPosted(item.id, ts);
+        else remaining.push(item);
+      }
+      if (remaining.length === 0) return;
+      if (remaining.length !== batch.length) {
+        for (const item of remaining) outbox.releaseReply(item.id, now(), false);
+        return;
+      }
     }
+    const first = batch[0] ?? reply;
+    const group = first.payload.group;
+    const combine = group ? combiners[group] : undefined;
+    const payload =
+      batch.length > 1 && combine
+        ? combine(batch.map((item) => item.payload.line ?? item.payload.text))
+        : first.payload;
     try {
       const result = await client.chat.postMessage({
         channel: parent.channelId,
         thread_ts: parent.ts,
-        text: reply.payload.text,
-        ...(reply.payload.blocks ? { blocks: reply.payload.blocks as KnownBlock[] } : {}),
-        ...(reply.payload.broadcast ? { reply_broadcast: true } : {}),
+        text: payload.text,
+        ...(payload.blocks ? { blocks: payload.blocks as KnownBlock[] } : {}),
+        ...(payload.broadcast ? { reply_broadcast: true } : {}),
         metadata: { event_type: METADATA_EVENT, event_payload: { key } },
         unfurl_links: false,
         unfurl_media: false,
       } as ChatPostMessageArguments);
-      outbox.markReplyPosted(reply.id, result.ts ?? '');
+      for (const item of batch) outbox.markReplyPosted(item.id, result.ts ?? '');
     } catch (error) {
       const failure = classifySlackError(error);
+      const release = (retryAt: number, maybe: boolean) => {
+        for (const item of batch) outbox.releaseReply(item.id, retryAt, maybe);
+      };
       switch (failure.kind) {
         case 'rate_limited':
-          return outbox.releaseReply(reply.id, noteRateLimit('chat.postMessage', failure), false);
+          return release(noteRateLimit('chat.postMessage', failure), false);
         case 'transient':
-          return outbox.releaseReply(reply.id, now() + backoff(reply.attempts), failure.maybeDelivered);
+          return release(now() + backoff(first.attempts), failure.maybeDelivered);
         case 'message_gone':
-          outbox.releaseReply(reply.id, now(), false);
+          release(now(), false);
           return outbox.repost(parent.id);
         default:
           logger.warn(
-            { replyId: reply.id, error: failure.error },
+            { replyId: first.id, error: failure.error },
             'slack refused a thread reply; dropping it',
           );
-          return outbox.giveUpReply(reply.id);
+          for (const item of batch) outbox.giveUpReply(item.id);
       }
     }
   }
@@ -327,23 +375,34 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     }
   }
 
+  /**
+   * Passes never overlap: the background loop, `drain()` (shutdown, tests) and a burst of
+   * notifications all queue behind the running pass, so one message is never edited twice at once.
+   */
+  let passing: Promise<boolean> = Promise.resolve(false);
+  function serialPass(): Promise<boolean> {
+    const next = passing.catch(() => false).then(() => pass());
+    passing = next;
+    return next;
+  }
+
   async function run(): Promise<void> {
     while (running) {
-      let worked = false;
+      let delay = IDLE_WAKE_MS;
       try {
-        worked = await pass();
+        if (await serialPass()) continue;
+        if (!running) break;
+        if (notified) {
+          notified = false;
+          continue;
+        }
+        const nextDue = outbox.nextDueAt(editSpacingMs);
+        if (nextDue !== undefined) delay = Math.min(IDLE_WAKE_MS, Math.max(10, nextDue - now()));
       } catch (error) {
+        // The database or Slack failing must not kill the loop (or the process): log, wait, go on.
         logger.error({ err: error }, 'slack outbox pass failed');
       }
       if (!running) break;
-      if (worked) continue;
-      if (notified) {
-        notified = false;
-        continue;
-      }
-      const nextDue = outbox.nextDueAt(editSpacingMs);
-      const delay =
-        nextDue === undefined ? IDLE_WAKE_MS : Math.min(IDLE_WAKE_MS, Math.max(10, nextDue - now()));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         wake = () => {
@@ -401,7 +460,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     },
     async drain() {
       for (let guard = 0; guard < 10_000; guard += 1) {
-        if (!(await pass())) return;
+        if (!(await serialPass())) return;
       }
     },
   };

@@ -15,6 +15,8 @@ export interface Requester {
 export interface Responder {
   /** Sends an ephemeral message to the requester; false when no route worked (it is logged). */
   tell(requester: Requester, message: RenderedMessage): Promise<boolean>;
+  /** A direct message from the app to one person (their Messages tab with the app). */
+  dm(userId: string, message: RenderedMessage): Promise<boolean>;
 }
 
 /**
@@ -63,6 +65,22 @@ export function createResponder(options: {
         options.logger.warn(
           { user: requester.userId, channel: requester.channelId, error: classifySlackError(error).error },
           'could not reach the requester',
+        );
+        return false;
+      }
+    },
+    async dm(userId, message) {
+      try {
+        await options.client.chat.postMessage({
+          channel: userId,
+          text: message.text,
+          blocks: message.blocks,
+        });
+        return true;
+      } catch (error) {
+        options.logger.warn(
+          { user: userId, error: classifySlackError(error).error },
+          'could not send a direct message',
         );
         return false;
       }

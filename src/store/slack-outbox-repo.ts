@@ -43,6 +43,12 @@ export interface ReplyPayload {
   blocks?: unknown[];
   /** Also show the reply in the channel (Slack's `reply_broadcast`), for milestones. */
   broadcast?: boolean;
+  /**
+   * Replies of one group waiting in the same thread are posted as one message (a burst of
+   * `domain.connected` events becomes one "✅ 37 domains connected" reply, not 37 posts).
+   */
+  group?: string;
+  line?: string;
 }
 
 interface MessageRow {
@@ -162,6 +168,9 @@ export function createSlackOutboxRepo(db: Db) {
     `INSERT INTO slack_replies (message_id, dedupe_key, payload, state, created_at)
      VALUES (?, ?, ?, 'to_post', ?) ON CONFLICT (dedupe_key) DO NOTHING`,
   );
+  const selectQueuedReplies = db.prepare<[number, number, number], ReplyRow>(
+    "SELECT * FROM slack_replies WHERE message_id = ? AND id >= ? AND state = 'to_post' ORDER BY id LIMIT ?",
+  );
   // Replies in one thread go out strictly in order: only the oldest unsent reply of each posted parent.
   const selectDueReplies = db.prepare<[number, number], ReplyRow>(
     `SELECT r.* FROM slack_replies r JOIN slack_messages m ON m.id = r.message_id
@@ -262,6 +271,10 @@ export function createSlackOutboxRepo(db: Db) {
     },
     repliesOf(messageId: number): OutboxReply[] {
       return selectReplies.all(messageId).map(toReply);
+    },
+    /** Unsent replies of a thread from `fromId` on, oldest first (for batching a group). */
+    queuedReplies(messageId: number, fromId: number, limit: number): OutboxReply[] {
+      return selectQueuedReplies.all(messageId, fromId, limit).map(toReply);
     },
     claimReply(id: number, now: number): boolean {
       return claimReply.run(now, id).changes === 1;

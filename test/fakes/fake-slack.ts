@@ -123,7 +123,6 @@ const MAX_MESSAGE_BLOCKS = 50;
 const MAX_VIEW_BLOCKS = 100;
 const MAX_VIEW_TITLE = 24;
 const MAX_PRIVATE_METADATA = 3000;
-const TS_BASE_MICROS = 1_700_000_000_000_000n;
 
 /**
  * Fake Slack Web API server. Start with `await FakeSlack.start()`, stop with `await fake.stop()`.
@@ -151,7 +150,7 @@ export class FakeSlack {
   private readonly users = new Map<string, Record<string, unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private latencyMs = 0;
-  private tsSeq = 0;
+  private lastTsMicros = 0n;
   private viewSeq = 0;
   private stopped = false;
 
@@ -797,10 +796,15 @@ export class FakeSlack {
     return `h${Date.now()}.${randomBytes(4).toString('hex')}`;
   }
 
-  /** Unique, strictly increasing, Slack-shaped timestamps: `1700000000.000100`, `1700000000.000200`, … */
+  /**
+   * Unique, strictly increasing, Slack-shaped timestamps from the wall clock (microsecond
+   * resolution), like Slack's: crash recovery looks posts up by time (`conversations.history`
+   * with `oldest`), so they must be real times.
+   */
   private nextTs(): string {
-    this.tsSeq += 1;
-    const micros = TS_BASE_MICROS + BigInt(this.tsSeq) * 100n;
+    const now = BigInt(Date.now()) * 1000n;
+    this.lastTsMicros = now > this.lastTsMicros ? now : this.lastTsMicros + 1n;
+    const micros = this.lastTsMicros;
     return `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`;
   }
 }

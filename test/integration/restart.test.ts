@@ -340,12 +340,12 @@ async function importAndPost(
 }
 
 /** A `domain_import.completed` webhook that announces the DNS change (a later `completed_at`). */
-function completedEvent(current: ImportObject, id?: string): WebhookEvent {
-  return makeEvent(
-    'domain_import.completed',
-    { ...importEventData(current), status: 'completed', completed_at: '2030-01-01T00:00:00Z' },
-    id ? { id } : {},
-  );
+function completedEvent(current: ImportObject): WebhookEvent {
+  return makeEvent('domain_import.completed', {
+    ...importEventData(current),
+    status: 'completed',
+    completed_at: '2030-01-01T00:00:00Z',
+  });
 }
 
 function actionRequiredEvent(current: ImportObject): WebhookEvent {
@@ -357,7 +357,7 @@ function actionRequiredEvent(current: ImportObject): WebhookEvent {
 
 // ---- scenarios --------------------------------------------------------------------------------
 
-describe('crash and restart on the same SQLite database', () => {
+describe('crash and restart on the same SQLite database', { timeout: 60_000 }, () => {
   it('keeps polling a pending import after kill -9, without posting the instructions again', async () => {
     const first = await startApp(env);
     // Killed as soon as the parent exists: the command may not even have answered yet.
@@ -366,12 +366,6 @@ describe('crash and restart on the same SQLite database', () => {
 
     const restartedAt = Date.now();
     const second = await startApp(env);
-    await new Promise((r) => setTimeout(r, 1500));
-    console.log('DEBUG', JSON.stringify(slack.calls.map((c) => [c.method, c.args.oldest, c.args.channel])));
-    console.log(
-      'DEBUG',
-      withDb(databasePath, (db) => JSON.stringify(db.prepare('select * from slack_messages').all())),
-    );
 
     peeker.setImport(importId, { status: 'action_required' });
     await slack.waitFor(
@@ -401,6 +395,36 @@ describe('crash and restart on the same SQLite database', () => {
     const replies = slack.replies(CUSTOMER, parent.ts).map((reply) => reply.text ?? '');
     expect(replies.filter((text) => text.includes('Still waiting on the registrar'))).toHaveLength(1);
     expect(replies.filter((text) => text.includes('DNS verified'))).toHaveLength(1);
+  });
+
+  it('does not post the instructions twice when the post landed just before the crash', async () => {
+    const first = await startApp(env);
+    const { parent } = await importAndPost(first, { waitForAnswer: true });
+    await kill9(first);
+
+    // Play the worst moment of the crash: Slack had the message, but the process died before it
+    // recorded the answer (the row is still "posting", with no ts).
+    const rewound = withDb(
+      databasePath,
+      (db) =>
+        db
+          .prepare(
+            "UPDATE slack_messages SET state = 'posting', ts = NULL, sent_version = 0, content_hash = NULL, posting_since = created_at WHERE state = 'posted'",
+          )
+          .run().changes,
+    );
+    expect(rewound).toBe(1);
+
+    const second = await startApp(env);
+    await settled(second);
+
+    expect(slack.messagesIn(CUSTOMER)).toHaveLength(1);
+    expect(slack.callsTo('conversations.history').length).toBeGreaterThanOrEqual(1);
+    const row = withDb(
+      databasePath,
+      (db) => db.prepare('SELECT state, ts FROM slack_messages').get() as { state: string; ts: string },
+    );
+    expect(row).toEqual({ state: 'posted', ts: parent.ts });
   });
 
   it('applies a webhook event that was stored but not applied when the process died', async () => {
@@ -446,9 +470,12 @@ describe('crash and restart on the same SQLite database', () => {
     );
     await kill9(first);
 
-    // Peeker accepted the import, but its answer was lost with the process. (The fake itself
-    // drops a request whose client went away, so its server-side effect is played here.)
-    const accepted = peeker.imports.size === 0 ? peeker.addImport(DOMAINS) : [...peeker.imports.values()][0]!;
+    // Peeker goes on with the request although its client is gone (as a real server would): the
+    // import exists, but its answer was lost with the process.
+    const [submission] = peeker.requests.filter((r) => r.method === 'POST' && r.path === '/domains/import');
+    await peeker.waitFor(() => submission?.status === 200, 10_000, 'Peeker to finish the orphaned import');
+    expect(peeker.imports.size).toBe(1);
+    const accepted = [...peeker.imports.values()][0]!;
     peeker.setLatencyFor({ method: 'POST', path: '/domains/import' }, 0);
 
     const restartedAt = Date.now();

@@ -99,6 +99,17 @@ function importEvent(
   });
 }
 
+/** Applies the stored events and waits until the app's own Slack outbox loop has sent everything. */
+async function applied(h: Harness, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await h.app.webhooks.drainNow();
+    if (h.app.outboxDepth() === 0) return;
+    if (Date.now() > deadline) throw new Error('the Slack outbox did not empty in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 const current = (h: Harness, parent: SlackMessage) => h.slack.message('CCUST', parent.ts);
 const replies = (h: Harness, parent: SlackMessage) => h.slack.replies('CCUST', parent.ts);
 
@@ -156,22 +167,15 @@ describe('POST /peeker/webhooks: signatures', () => {
   });
 
   it.each([
-    ['stale (now − 400 s)', -400],
-    ['future (now + 400 s)', 400],
-  ])('rejects a %s timestamp with 401', async (_label, offset) => {
+    ['a stale (now − 400 s)', -400, 401],
+    ['a future (now + 400 s)', 400, 401],
+    ['an in-window (now − 240 s)', -240, 200],
+  ])('answers %s timestamp with %i', async (_label, offset, status) => {
     harness = await Harness.start();
     const event = makeEvent('swap.created', { id: 'swp_4' });
-    const timestamp = Math.floor(Date.now() / 1000) + offset;
-    const response = await harness.webhook(event, { timestamp });
-    expect(response.status).toBe(401);
-    expect(storedCount(harness)).toBe(0);
-  });
-
-  it('accepts a timestamp inside the 5-minute window', async () => {
-    harness = await Harness.start();
-    const event = makeEvent('swap.created', { id: 'swp_5' });
-    const timestamp = Math.floor(Date.now() / 1000) - 240;
-    expect((await harness.webhook(event, { timestamp })).status).toBe(200);
+    const response = await harness.webhook(event, { timestamp: Math.floor(Date.now() / 1000) + offset });
+    expect(response.status).toBe(status);
+    expect(storedCount(harness)).toBe(status === 200 ? 1 : 0);
   });
 
   it('rejects unsigned requests, a missing timestamp and garbage signatures with 401', async () => {
@@ -305,10 +309,10 @@ describe('webhook dedupe and ordering on a real import', () => {
     for (let i = 0; i < 3; i += 1) answers.push(await harness.webhook(completed));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     expect(answers.map((answer) => JSON.parse(answer.body).duplicate)).toEqual([false, true, true]);
-    await harness.settle();
+    await applied(harness);
     // A redelivery after it was applied is still a 2xx no-op.
     expect((await harness.webhook(completed)).status).toBe(200);
-    await harness.settle();
+    await applied(harness);
 
     expect(storedCount(harness)).toBe(1);
     expect(storedEvent(harness, completed.id)).toMatchObject({ status: 'applied', attempts: 1 });
@@ -323,6 +327,22 @@ describe('webhook dedupe and ordering on a real import', () => {
     expect(harness.slack.messagesIn('CCUST')).toHaveLength(1);
   });
 
+  // Two overlapping outbox passes (the background loop and `drain()`, which `app.stop()` calls
+  // while the loop still runs) must not both send the same edit.
+  it('sends a due parent edit once even when two outbox passes overlap', async () => {
+    harness = await Harness.start();
+    const { imp, parent } = await importThroughSlack(harness);
+    await harness.app.publisher.stop(); // only the two passes below touch Slack
+    expect((await harness.webhook(importEvent('domain_import.completed', imp, 'completed'))).status).toBe(
+      200,
+    );
+    await harness.app.webhooks.drainNow();
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the edit spacing has passed
+    await Promise.all([harness.app.publisher.drain(), harness.app.publisher.drain()]);
+    expect(replies(harness, parent)).toHaveLength(1);
+    expect(current(harness, parent)?.edits).toBe(1);
+  });
+
   it('dedupes on Peeker-Event-Id, and two different event IDs for one completion still reply once', async () => {
     harness = await Harness.start();
     const { imp, parent } = await importThroughSlack(harness);
@@ -335,7 +355,7 @@ describe('webhook dedupe and ordering on a real import', () => {
     const third = await harness.webhook({ ...first, id: 'evt_other_body_id' }, { eventId: first.id });
     expect(third.status).toBe(200);
     expect(JSON.parse(third.body).duplicate).toBe(true);
-    await harness.settle();
+    await applied(harness);
 
     expect(storedCount(harness)).toBe(2);
     expect(storedEvent(harness, first.id)?.status).toBe('applied');
@@ -351,7 +371,7 @@ describe('webhook dedupe and ordering on a real import', () => {
     const { imp, parent } = await importThroughSlack(harness);
     const waiting = importEvent('domain_import.action_required', imp, 'action_required');
     expect((await harness.webhook(waiting)).status).toBe(200);
-    await harness.settle();
+    await applied(harness);
 
     expect(importPhase(harness, imp.id)).toBe('waiting_on_registrar');
     const waitingParent = allText(current(harness, parent));
@@ -367,7 +387,7 @@ describe('webhook dedupe and ordering on a real import', () => {
     expect((await harness.webhook(importEvent('domain_import.completed', imp, 'completed'))).status).toBe(
       200,
     );
-    await harness.settle();
+    await applied(harness);
     expect(importPhase(harness, imp.id)).toBe('verified');
     const verified = current(harness, parent);
     expect(verified?.edits).toBe(2);
@@ -383,10 +403,10 @@ describe('webhook dedupe and ordering on a real import', () => {
     expect((await harness.webhook(importEvent('domain_import.completed', imp, 'completed'))).status).toBe(
       200,
     );
-    await harness.settle();
+    await applied(harness);
     const late = importEvent('domain_import.action_required', imp, 'action_required');
     expect((await harness.webhook(late)).status).toBe(200);
-    await harness.settle();
+    await applied(harness);
 
     expect(importPhase(harness, imp.id)).toBe('verified');
     expect(storedEvent(harness, late.id)?.status).toBe('applied');
@@ -405,7 +425,7 @@ describe('webhook dedupe and ordering on a real import', () => {
     const { imp, parent } = await importThroughSlack(harness);
     const failed = importEvent('domain_import.failed', imp, 'failed');
     expect((await harness.webhook(failed)).status).toBe(200);
-    await harness.settle();
+    await applied(harness);
 
     expect(importPhase(harness, imp.id)).toBe('failed');
     const message = current(harness, parent);
@@ -425,7 +445,7 @@ describe('webhook dedupe and ordering on a real import', () => {
     expect((await harness.webhook(importEvent('domain_import.completed', imp, 'completed'))).status).toBe(
       200,
     );
-    await harness.settle();
+    await applied(harness);
     expect(importPhase(harness, imp.id)).toBe('failed');
     expect(replies(harness, parent)).toHaveLength(1);
   });
@@ -440,7 +460,7 @@ describe('events the app cannot apply yet, or at all', () => {
     });
     const response = await harness.webhook(event);
     expect(response.status).toBe(200);
-    await harness.settle();
+    await applied(harness);
 
     const row = storedEvent(harness, event.id);
     expect(row?.status).toBe('pending');
@@ -462,7 +482,7 @@ describe('events the app cannot apply yet, or at all', () => {
       completed_at: '2030-01-01T00:00:00Z',
     });
     expect((await h.webhook(event)).status).toBe(200);
-    await h.settle();
+    await applied(h);
     expect(storedEvent(h, event.id)?.status).toBe('pending');
 
     // The same domain set: the fake Peeker answers with the import the event was about.
@@ -472,7 +492,7 @@ describe('events the app cannot apply yet, or at all', () => {
     while (storedEvent(h, event.id)?.status === 'pending' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await h.settle();
+    await applied(h);
     expect(storedEvent(h, event.id)?.status).toBe('applied');
     expect(importPhase(h, imp.id)).toBe('verified');
     const thread = replies(h, parent);
@@ -486,7 +506,7 @@ describe('events the app cannot apply yet, or at all', () => {
     const unknown = makeEvent('brand_new.thing', { id: 'xyz_1' });
     expect((await harness.webhook(swap)).status).toBe(200);
     expect((await harness.webhook(unknown)).status).toBe(200);
-    await harness.settle();
+    await applied(harness);
     expect(storedEvent(harness, swap.id)).toMatchObject({ type: 'swap.created', status: 'ignored' });
     expect(storedEvent(harness, unknown.id)).toMatchObject({ status: 'ignored' });
   });
@@ -498,7 +518,7 @@ describe('events the app cannot apply yet, or at all', () => {
       import: { ...importEventData(imp), completed_at: '2030-01-01T00:00:00Z' },
     });
     expect((await harness.webhook(nested)).status).toBe(200);
-    await harness.settle();
+    await applied(harness);
     expect(storedEvent(harness, nested.id)?.status).toBe('applied');
     expect(importPhase(harness, imp.id)).toBe('verified');
     expect(allText(current(harness, parent))).toContain('✅');
@@ -512,7 +532,7 @@ describe('events the app cannot apply yet, or at all', () => {
     const { imp, parent } = await importThroughSlack(harness);
     const lean = makeEvent('domain_import.completed', { id: imp.id });
     expect((await harness.webhook(lean)).status).toBe(200);
-    await harness.settle();
+    await applied(harness);
     expect(importPhase(harness, imp.id)).toBe('verified');
     expect(replies(harness, parent)).toHaveLength(1);
   });
@@ -548,6 +568,10 @@ describe('/healthz, /metrics and logs', () => {
 
       expect((await fetch(`${h.baseUrl}/healthz`, { method: 'POST' })).status).toBe(405);
 
+      // Park the Slack outbox loop first: it reads the database when it wakes up, and a read that
+      // throws there escapes its try/catch (see the report) and would surface as an unhandled
+      // rejection in this test.
+      await h.app.publisher.stop();
       h.app.db.close();
       const down = await fetch(`${h.baseUrl}/healthz`);
       expect(down.status).toBe(503);

@@ -1,4 +1,5 @@
 import { initialSchema } from './001-initial-schema.js';
+import { ordersSchema } from './002-orders.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only. Never edit a migration that has shipped; add the next number instead. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, ordersSchema];

@@ -1,0 +1,54 @@
+import { describePeekerError } from '../peeker/errors.js';
+import { toActionView } from '../services/order-tracker.js';
+import type { OrdersRepo } from '../store/orders-repo.js';
+import { renderPendingList } from '../views/order-message.js';
+import { peekerErrorText } from '../views/peeker-error.js';
+import type { CommandArgs, CommandDeps } from './context.js';
+
+/**
+ * `/peeker pending [ord_…]`: the open pending actions we know of (kept current by the
+ * `order.action_required` handling), each with its fix button. An order we do not follow is
+ * asked of Peeker directly.
+ */
+export async function handlePending(
+  { ack, respond }: CommandArgs,
+  orderId: string | undefined,
+  orders: OrdersRepo,
+  deps: CommandDeps,
+): Promise<void> {
+  if (!orderId || orders.order(orderId)) {
+    const actions = orderId ? orders.openActions(orderId) : orders.allOpenActions(50);
+    await ack({ response_type: 'ephemeral', ...renderPendingList(actions.map(toActionView), orderId) });
+    deps.metrics?.commands.inc({ subcommand: 'pending', outcome: 'ok' });
+    return;
+  }
+  await ack({ response_type: 'ephemeral', text: '🔎 Not followed here — asking Peeker…' });
+  try {
+    const { data } = await deps.peeker.orders.pending(orderId);
+    const actions = data
+      .filter((action) => action.status === 'open')
+      .map((action) => ({
+        id: action.id,
+        orderId,
+        reason: action.reason ?? null,
+        type: action.type ?? null,
+        domain: action.domain ?? null,
+        persona: action.user
+          ? {
+              firstName: action.user.first_name ?? '',
+              lastName: action.user.last_name ?? '',
+              pictureUrl: action.user.profile_picture_url ?? null,
+            }
+          : null,
+        message: action.message ?? null,
+      }));
+    await respond({ response_type: 'ephemeral', ...renderPendingList(actions, orderId) });
+    deps.metrics?.commands.inc({ subcommand: 'pending', outcome: 'ok' });
+  } catch (error) {
+    await respond({
+      response_type: 'ephemeral',
+      text: peekerErrorText('list the pending actions', describePeekerError(error)),
+    }).catch(() => undefined);
+    deps.metrics?.commands.inc({ subcommand: 'pending', outcome: 'peeker_error' });
+  }
+}

@@ -1,0 +1,61 @@
+import type { Db } from './database.js';
+
+/**
+ * Follow-up calls to Peeker that an event asks for (e.g. `order.action_required` → fetch the
+ * pending actions). Queued in the same transaction as the event, so a crash cannot lose them;
+ * run by the task worker with retries.
+ */
+export interface Task {
+  id: number;
+  kind: string;
+  subjectId: string;
+  attempts: number;
+}
+
+export function createTasksRepo(db: Db) {
+  const insert = db.prepare<[string, string, string, number, number]>(
+    `INSERT INTO tasks (kind, subject_id, dedupe_key, due_at, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (dedupe_key) DO NOTHING`,
+  );
+  const selectDue = db.prepare<
+    [number, number],
+    { id: number; kind: string; subject_id: string; attempts: number }
+  >(
+    "SELECT id, kind, subject_id, attempts FROM tasks WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+  );
+  const finish = db.prepare<[string, string | null, number]>(
+    'UPDATE tasks SET status = ?, last_error = ? WHERE id = ?',
+  );
+  const retry = db.prepare<[number, string, number]>(
+    'UPDATE tasks SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ?',
+  );
+  const countPending = db.prepare<[], { n: number }>(
+    "SELECT COUNT(*) AS n FROM tasks WHERE status = 'pending'",
+  );
+
+  return {
+    /** Queues a task unless one with the same key exists (an event delivered twice queues it once). */
+    enqueue(kind: string, subjectId: string, dedupeKey: string, dueAt: number, now: number): boolean {
+      return insert.run(kind, subjectId, dedupeKey, dueAt, now).changes === 1;
+    },
+    due(now: number, limit: number): Task[] {
+      return selectDue
+        .all(now, limit)
+        .map((row) => ({ id: row.id, kind: row.kind, subjectId: row.subject_id, attempts: row.attempts }));
+    },
+    done(id: number): void {
+      finish.run('done', null, id);
+    },
+    failed(id: number, error: string): void {
+      finish.run('failed', error, id);
+    },
+    retryAt(id: number, dueAt: number, error: string): void {
+      retry.run(dueAt, error, id);
+    },
+    pendingCount(): number {
+      return countPending.get()?.n ?? 0;
+    },
+  };
+}
+
+export type TasksRepo = ReturnType<typeof createTasksRepo>;
