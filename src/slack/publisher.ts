@@ -27,6 +27,11 @@ export interface SlackPublisherOptions {
   now?: () => number;
   /** Minimum spacing between two edits of one parent (coalesces bursts of events). */
   editSpacingMs?: number;
+  /**
+   * Minimum spacing between two posts into one channel (Slack allows about one per second);
+   * thread replies queued meanwhile are batched into the next post where they share a group.
+   */
+  postSpacingMs?: number;
   /** Slack calls in flight at once. */
   concurrency?: number;
   /** Joins the lines of a batch of same-group replies into one reply. */
@@ -72,6 +77,14 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   const concurrency = options.concurrency ?? 4;
   const combiners = options.combiners ?? {};
   const pausedUntil = new Map<string, number>();
+  const postSpacingMs = options.postSpacingMs ?? 1000;
+  // When each channel may take its next post (chat.postMessage: about one per second per channel).
+  const channelFreeAt = new Map<string, number>();
+  const spacedUntil = (channel: string): number | undefined => {
+    const at = channelFreeAt.get(channel);
+    return at !== undefined && at > now() ? at : undefined;
+  };
+  const notePost = (channel: string) => channelFreeAt.set(channel, now() + postSpacingMs);
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -139,11 +152,16 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     return found;
   }
 
-  async function postParent(message: OutboxMessage): Promise<PostOutcome> {
+  async function postParent(message: OutboxMessage, options: { now?: boolean } = {}): Promise<PostOutcome> {
     const until = paused('chat.postMessage');
     if (until !== undefined) {
       outbox.deferMessage(message.id, until, 'ratelimited');
       return { status: 'queued', reason: 'ratelimited' };
+    }
+    const spaced = options.now ? undefined : spacedUntil(message.channelId);
+    if (spaced !== undefined) {
+      outbox.postponeMessage(message.id, spaced);
+      return { status: 'queued', reason: 'spacing' };
     }
     if (!outbox.claimPost(message.id, now())) return { status: 'queued', reason: 'already being posted' };
     const claimed = outbox.message(message.id);
@@ -172,6 +190,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
         unfurl_media: false,
       });
       const ts = result.ts ?? '';
+      notePost(claimed.channelId);
       outbox.markPosted(claimed.id, ts, claimed.contentVersion, hashOf(rendered), now());
       return { status: 'posted', ts };
     } catch (error) {
@@ -275,6 +294,8 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     if (until !== undefined) return outbox.releaseReply(reply.id, until, reply.postingSince !== null);
     const parent = outbox.message(reply.messageId);
     if (!parent?.ts || parent.state !== 'posted') return;
+    const spaced = spacedUntil(parent.channelId);
+    if (spaced !== undefined) return outbox.postponeReply(reply.id, spaced);
     const batch = batchFor(reply).filter((item) => outbox.claimReply(item.id, now()));
     if (batch.length === 0) return;
     // One metadata key naming every reply in the post, so crash recovery finds each of them.
@@ -313,6 +334,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
         unfurl_links: false,
         unfurl_media: false,
       } as ChatPostMessageArguments);
+      notePost(parent.channelId);
       for (const item of batch) outbox.markReplyPosted(item.id, result.ts ?? '');
     } catch (error) {
       const failure = classifySlackError(error);
@@ -450,7 +472,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
       if (message.state === 'posted' && message.ts) return { status: 'posted', ts: message.ts };
       if (message.state === 'failed') return { status: 'failed', failure: classifyStored(message.lastError) };
       if (message.nextAttemptAt > now()) return { status: 'queued', reason: message.lastError ?? 'waiting' };
-      let outcome = await postParent(message);
+      let outcome = await postParent(message, { now: true });
       if (outcome.status === 'queued' && outcome.reason === 'already being posted') {
         // The background loop got there first; report its result instead of a vague "queued".
         outcome = await settled(messageId);

@@ -192,6 +192,12 @@ export function createSlackOutboxRepo(db: Db) {
   const selectReplies = db.prepare<[number], ReplyRow>(
     'SELECT * FROM slack_replies WHERE message_id = ? ORDER BY id',
   );
+  const postponeReplyStmt = db.prepare<[number, number]>(
+    'UPDATE slack_replies SET next_attempt_at = ? WHERE id = ?',
+  );
+  const postponeMessageStmt = db.prepare<[number, number]>(
+    'UPDATE slack_messages SET next_attempt_at = ? WHERE id = ?',
+  );
   const recoverReplies = db.prepare("UPDATE slack_replies SET state = 'to_post' WHERE state = 'posting'");
   const countQueue = db.prepare<[], { n: number }>(
     `SELECT (SELECT COUNT(*) FROM slack_messages
@@ -284,6 +290,13 @@ export function createSlackOutboxRepo(db: Db) {
     },
     releaseReply(id: number, retryAt: number, maybePosted: boolean): void {
       releaseReply.run('to_post', retryAt, maybePosted ? 1 : 0, id);
+    },
+    /** Not yet (Slack's one-post-per-second per channel): try again at `at`, nothing else changes. */
+    postponeReply(id: number, at: number): void {
+      postponeReplyStmt.run(at, id);
+    },
+    postponeMessage(id: number, at: number): void {
+      postponeMessageStmt.run(at, id);
     },
     giveUpReply(id: number): void {
       releaseReply.run('failed', 0, 0, id);
