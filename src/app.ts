@@ -43,6 +43,11 @@ export interface PeekerAppOptions {
   /** Where log lines go (stdout by default); tests capture them. */
   logWrite?: (line: string) => void;
   now?: () => number;
+  /**
+   * The Peeker limiter's sliding window (60 s in production). Benchmarks that simulate minutes of
+   * polling with a fake clock shrink it so the real-time limiter does not stretch the run.
+   */
+  peekerRateWindowMs?: number;
 }
 
 /**
@@ -81,6 +86,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     apiKey: config.peeker.apiKey,
     timeoutMs: config.peeker.timeoutMs,
     rateLimitPerMinute: config.peeker.rateLimitPerMinute,
+    ...(options.peekerRateWindowMs ? { rateWindowMs: options.peekerRateWindowMs } : {}),
     logger: logger.child({ component: 'peeker' }),
     metrics,
   });
