@@ -6,6 +6,7 @@ import { handlePending } from './commands/pending.js';
 import { type Config, secretsOf } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createWebhookRoute } from './http/webhook-route.js';
+import { registerHome } from './interactions/home.js';
 import { registerOrderInteractions } from './interactions/order-modal.js';
 import { pollImports } from './jobs/poll-imports.js';
 import { reconcileOrders } from './jobs/reconcile-orders.js';
@@ -218,6 +219,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     statusResolvers: [createOrderStatusResolver({ orders, tracker: orderTracker, peeker, isSandbox })],
   });
   registerOrderInteractions(bolt, orderService, logger);
+  registerHome(bolt, { imports, orders, isSandbox, now, logger });
 
   const server = createHttpServer(
     {

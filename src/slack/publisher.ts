@@ -92,8 +92,9 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
 
   const hashOf = (rendered: RenderedMessage) =>
     createHash('sha1').update(JSON.stringify(rendered)).digest('hex');
+  // Whole milliseconds: the outbox columns are STRICT integers.
   const backoff = (attempts: number) =>
-    Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 10)) * (0.5 + Math.random() / 2);
+    Math.round(Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 10)) * (0.5 + Math.random() / 2));
 
   function render(message: OutboxMessage): RenderedMessage | undefined {
     const renderer = renderers[message.subjectType];
@@ -106,7 +107,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   }
 
   function noteRateLimit(method: string, failure: SlackFailure): number {
-    const until = now() + (failure.kind === 'rate_limited' ? failure.retryAfterMs : 1000);
+    const until = Math.round(now() + (failure.kind === 'rate_limited' ? failure.retryAfterMs : 1000));
     pausedUntil.set(method, Math.max(pausedUntil.get(method) ?? 0, until));
     logger.warn({ method, retryAt: new Date(until).toISOString() }, 'slack rate limit; waiting it out');
     return until;
@@ -385,15 +386,36 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     const replies = outbox.dueReplies(now(), concurrency * 4);
     await runLimited([
       ...edits.map((message) => () => editParent(message)),
-      ...replies.map((reply) => () => postReply(reply)),
+      ...replies.map((reply) => () => replyOutcome(reply)),
     ]);
     return messages.length + replies.length > 0;
   }
 
   async function postOutcome(message: OutboxMessage): Promise<void> {
-    const outcome = await postParent(message);
+    let outcome: PostOutcome;
+    try {
+      outcome = await postParent(message);
+    } catch (error) {
+      // A bug must not leave the message stuck in 'posting' until the next restart.
+      logger.error({ messageId: message.id, err: error }, 'posting a status message failed unexpectedly');
+      if (outbox.message(message.id)?.state === 'posting') {
+        outbox.releasePost(message.id, now() + backoff(message.attempts), 'internal_error', true);
+      }
+      return;
+    }
     if (outcome.status === 'failed' && options.onPostFailed) {
       await options.onPostFailed(message, outcome.failure);
+    }
+  }
+
+  async function replyOutcome(reply: OutboxReply): Promise<void> {
+    try {
+      await postReply(reply);
+    } catch (error) {
+      logger.error({ replyId: reply.id, err: error }, 'posting a thread reply failed unexpectedly');
+      for (const item of outbox.repliesOf(reply.messageId)) {
+        if (item.state === 'posting') outbox.releaseReply(item.id, now() + backoff(item.attempts), true);
+      }
     }
   }
 

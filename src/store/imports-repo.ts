@@ -175,6 +175,9 @@ export function createImportsRepo(db: Db) {
   const selectOldestCheck = db.prepare<[], { oldest: number | null }>(
     'SELECT MIN(COALESCE(last_checked_at, submitted_at)) AS oldest FROM imports WHERE next_check_at IS NOT NULL',
   );
+  const selectRecent = db.prepare<[number], ImportRow>(
+    'SELECT * FROM imports ORDER BY submitted_at DESC LIMIT ?',
+  );
   const selectByCommand = db.prepare<[number], ImportRow>(
     'SELECT * FROM imports WHERE command_id = ? ORDER BY batch',
   );
@@ -212,6 +215,11 @@ export function createImportsRepo(db: Db) {
 
     forCommand(commandId: number): ImportRecord[] {
       return selectByCommand.all(commandId).map(toRecord);
+    },
+
+    /** The latest imports, newest first (the Home tab). */
+    recent(limit: number): ImportRecord[] {
+      return selectRecent.all(limit).map(toRecord);
     },
 
     /** The most recent import that contains `domain`. */

@@ -305,6 +305,9 @@ export function createOrdersRepo(db: Db) {
     `SELECT order_domains.order_id FROM order_domains JOIN orders ON orders.id = order_domains.order_id
      WHERE order_domains.domain = ? ORDER BY orders.created_at DESC LIMIT 1`,
   );
+  const selectRecentOrders = db.prepare<[number], OrderRow>(
+    'SELECT * FROM orders ORDER BY created_at DESC LIMIT ?',
+  );
   const selectUsedDomains = db.prepare<[], { domain: string }>(
     "SELECT DISTINCT order_domains.domain FROM order_domains JOIN orders ON orders.id = order_domains.order_id WHERE orders.status NOT IN ('failed', 'cancelled')",
   );
@@ -410,6 +413,10 @@ export function createOrdersRepo(db: Db) {
     /** The most recent order with this domain (for domain events that do not name their order). */
     latestOrderIdForDomain(domain: string): string | undefined {
       return selectLatestOrderForDomain.get(domain.toLowerCase())?.order_id;
+    },
+    /** The latest orders, newest first (the Home tab). */
+    recent(limit: number): OrderRecord[] {
+      return selectRecentOrders.all(limit).map(toOrder);
     },
     /** Domains already on a live order (not offered again in the order form). */
     domainsOnOrders(): Set<string> {

@@ -110,6 +110,22 @@ export class Harness {
     return { status: response.status, body: parsed };
   }
 
+  /** Sends an Events API callback (JSON, signed), e.g. `app_home_opened`. */
+  async event(event: Record<string, unknown>): Promise<number> {
+    const body = JSON.stringify({
+      token: 'legacy',
+      team_id: 'T000FAKE',
+      api_app_id: 'A000FAKE',
+      type: 'event_callback',
+      event_id: `Ev${randomBytes(6).toString('hex')}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: 'T000FAKE', user_id: 'UBOT', is_bot: true }],
+      event,
+    });
+    const response = await this.signedPost('/slack/events', body, 'application/json');
+    return response.status;
+  }
+
   async signedPost(
     path: string,
     body: string,
