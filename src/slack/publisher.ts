@@ -391,18 +391,21 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     return messages.length + replies.length > 0;
   }
 
-  async function postOutcome(message: OutboxMessage): Promise<void> {
-    let outcome: PostOutcome;
+  /** `postParent`, but a bug (a throw) can never leave the message stuck in 'posting' until a restart. */
+  async function guardedPostParent(message: OutboxMessage, postOptions: { now?: boolean } = {}): Promise<PostOutcome> {
     try {
-      outcome = await postParent(message);
+      return await postParent(message, postOptions);
     } catch (error) {
-      // A bug must not leave the message stuck in 'posting' until the next restart.
       logger.error({ messageId: message.id, err: error }, 'posting a status message failed unexpectedly');
       if (outbox.message(message.id)?.state === 'posting') {
         outbox.releasePost(message.id, now() + backoff(message.attempts), 'internal_error', true);
       }
-      return;
+      return { status: 'queued', reason: 'internal_error' };
     }
+  }
+
+  async function postOutcome(message: OutboxMessage): Promise<void> {
+    const outcome = await guardedPostParent(message);
     if (outcome.status === 'failed' && options.onPostFailed) {
       await options.onPostFailed(message, outcome.failure);
     }
@@ -494,7 +497,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
       if (message.state === 'posted' && message.ts) return { status: 'posted', ts: message.ts };
       if (message.state === 'failed') return { status: 'failed', failure: classifyStored(message.lastError) };
       if (message.nextAttemptAt > now()) return { status: 'queued', reason: message.lastError ?? 'waiting' };
-      let outcome = await postParent(message, { now: true });
+      let outcome = await guardedPostParent(message, { now: true });
       if (outcome.status === 'queued' && outcome.reason === 'already being posted') {
         // The background loop got there first; report its result instead of a vague "queued".
         outcome = await settled(messageId);
