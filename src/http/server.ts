@@ -21,53 +21,62 @@ export const HEADERS_TIMEOUT_MS = 10_000;
  * webhooks, `/healthz` and `/metrics`. A plain `node:http` server rather than Bolt's custom routes
  * so both modes share one port, one set of timeouts and one body-size policy.
  */
-export function createHttpServer(routes: HttpRoutes, logger: Logger): Server {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const route = (method: string, handler: Handler | undefined): boolean => {
-      if (!handler) return false;
-      if (req.method !== method) {
-        res.setHeader('allow', method);
-        sendJson(res, 405, { error: 'method_not_allowed' });
+export function createHttpServer(
+  routes: HttpRoutes,
+  logger: Logger,
+  limits: { requestTimeoutMs?: number; headersTimeoutMs?: number; checkIntervalMs?: number } = {},
+): Server {
+  const server = createServer(
+    // Node checks the two timeouts every `connectionsCheckingInterval` (30 s by default), which
+    // would let a stalled client hold a socket far longer than the timeout says.
+    { connectionsCheckingInterval: limits.checkIntervalMs ?? 1_000 },
+    (req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      const route = (method: string, handler: Handler | undefined): boolean => {
+        if (!handler) return false;
+        if (req.method !== method) {
+          res.setHeader('allow', method);
+          sendJson(res, 405, { error: 'method_not_allowed' });
+          return true;
+        }
+        Promise.resolve(handler(req, res)).catch((error: unknown) => {
+          logger.error({ err: error, path }, 'http handler failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+          else res.destroy();
+        });
         return true;
+      };
+      switch (path) {
+        case '/slack/events':
+          if (route('POST', routes.slackEvents)) return;
+          break;
+        case '/peeker/webhooks':
+          if (route('POST', routes.peekerWebhooks)) return;
+          break;
+        case '/healthz':
+          if (
+            route('GET', (_req, response) => {
+              const health = routes.health();
+              sendJson(response, health.ok ? 200 : 503, health.body);
+            })
+          )
+            return;
+          break;
+        case '/metrics':
+          if (
+            route('GET', async (_req, response) => {
+              const metrics = await routes.metrics();
+              sendText(response, 200, metrics.body, metrics.contentType);
+            })
+          )
+            return;
+          break;
       }
-      Promise.resolve(handler(req, res)).catch((error: unknown) => {
-        logger.error({ err: error, path }, 'http handler failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
-        else res.destroy();
-      });
-      return true;
-    };
-    switch (path) {
-      case '/slack/events':
-        if (route('POST', routes.slackEvents)) return;
-        break;
-      case '/peeker/webhooks':
-        if (route('POST', routes.peekerWebhooks)) return;
-        break;
-      case '/healthz':
-        if (
-          route('GET', (_req, response) => {
-            const health = routes.health();
-            sendJson(response, health.ok ? 200 : 503, health.body);
-          })
-        )
-          return;
-        break;
-      case '/metrics':
-        if (
-          route('GET', async (_req, response) => {
-            const metrics = await routes.metrics();
-            sendText(response, 200, metrics.body, metrics.contentType);
-          })
-        )
-          return;
-        break;
-    }
-    sendJson(res, 404, { error: 'not_found' });
-  });
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+      sendJson(res, 404, { error: 'not_found' });
+    },
+  );
+  server.requestTimeout = limits.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  server.headersTimeout = limits.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   server.keepAliveTimeout = 5_000;
   server.maxRequestsPerSocket = 1000;
   return server;

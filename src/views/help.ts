@@ -41,7 +41,8 @@ export function renderUnknownSubcommand(
 /** A subcommand used the wrong way: the parser's explanation plus that subcommand's usage. */
 export function renderUsageError(subcommand: string, message: string): RenderedMessage {
   const sub = SUBCOMMANDS.find((candidate) => candidate.name === subcommand);
-  const text = `${message}${sub ? `\nUsage: ${sub.usage} — e.g. ${sub.example}` : ''}`;
+  // The fallback `text` is mrkdwn too: the parser's message can quote what the person typed.
+  const text = escapeMrkdwn(`${message}${sub ? `\nUsage: ${sub.usage} — e.g. ${sub.example}` : ''}`);
   return {
     text,
     blocks: [
