@@ -300,6 +300,26 @@ export function createPeekerApp(options: PeekerAppOptions) {
   let pollJob: RecurringJob | undefined;
   let started = false;
 
+  /**
+   * Socket Mode connects in the background, retrying with backoff: a Slack hiccup at start-up
+   * must not take the webhook receiver and the poll loop down with it (Bolt reconnects by itself
+   * once connected).
+   */
+  let socketStopped = false;
+  async function connectSocketMode(): Promise<void> {
+    for (let attempt = 0; !socketStopped; attempt += 1) {
+      try {
+        await bolt.start();
+        logger.info('socket mode connected');
+        return;
+      } catch (error) {
+        const delay = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
+        logger.warn({ err: error, retryInMs: delay }, 'socket mode connection failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+  }
+
   async function checkSlackToken(): Promise<void> {
     try {
       const identity = await bolt.client.auth.test();
@@ -366,7 +386,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
           resolve();
         });
       });
-      if (config.slack.mode === 'socket') await bolt.start();
+      if (config.slack.mode === 'socket') void connectSocketMode();
       started = true;
       publisher.start();
       void webhooks.drainNow();
@@ -399,6 +419,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
       await webhooks.stop();
       await withTimeout(publisher.drain(), 5_000);
       await publisher.stop();
+      socketStopped = true;
       if (started && config.slack.mode === 'socket') await bolt.stop().catch(() => undefined);
       await withTimeout(closed, 5_000);
       server.closeAllConnections();

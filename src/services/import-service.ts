@@ -5,6 +5,7 @@ import {
   describePeekerError,
   PeekerConnectionError,
   PeekerRateLimitError,
+  PeekerResponseError,
   PeekerTimeoutError,
 } from '../peeker/errors.js';
 import type { PeekerImport } from '../peeker/imports.js';
@@ -97,6 +98,8 @@ export function createImportService(deps: ImportServiceDeps) {
       }
       if (
         error instanceof PeekerTimeoutError ||
+        // A 2xx we could not read: Peeker accepted something, we just cannot see what.
+        (error instanceof PeekerResponseError && error.status !== undefined && error.status < 300) ||
         (error instanceof PeekerConnectionError && error.mayHaveReachedPeeker)
       ) {
         // The answer was lost, not necessarily the import: Peeker may still be validating it.

@@ -77,7 +77,42 @@ export function createOrderEventHandlers(
     return { status: 'applied', outcome: 'fetching pending actions' };
   };
 
+  /**
+   * Forwarding webhooks carry the forwarding job's shape (`completed: [domains]`, `failed:
+   * [{domain, reason}]`, `forwarding_url`), or one domain; each domain on an order we follow
+   * gets a reply in that order's thread.
+   */
+  const forwarding =
+    (ok: boolean): EventHandler =>
+    (event, _stored, now) => {
+      const job = eventObject(event.data, ['forwarding', 'job', 'domain']);
+      const url = str(job.forwarding_url) ?? null;
+      const changes: { domain: string; reason: string | null; ok: boolean }[] = [];
+      for (const entry of Array.isArray(job.completed) ? job.completed : []) {
+        if (typeof entry === 'string') changes.push({ domain: entry, reason: null, ok: true });
+      }
+      for (const entry of Array.isArray(job.failed) ? job.failed : []) {
+        const row = entry as { domain?: unknown; reason?: unknown };
+        if (typeof row.domain === 'string')
+          changes.push({ domain: row.domain, reason: str(row.reason) ?? null, ok: false });
+      }
+      const single = str(job.domain);
+      if (changes.length === 0 && single)
+        changes.push({ domain: single, reason: str(job.reason) ?? null, ok });
+      let applied = 0;
+      for (const change of changes) {
+        const orderId = orders.latestOrderIdForDomain(change.domain);
+        if (orderId && tracker.forwardingChanged(orderId, { ...change, url, eventId: event.id }, now))
+          applied += 1;
+      }
+      return applied > 0
+        ? { status: 'applied', outcome: `${applied} domain(s)` }
+        : { status: 'ignored', outcome: 'no domain of an order we follow' };
+    };
+
   return {
+    'domain.forwarding_updated': forwarding(true),
+    'domain.forwarding_failed': forwarding(false),
     ...Object.fromEntries(Object.keys(ORDER_EVENT_STATUS).map((type) => [type, orderEvent])),
     'domain.connected': domainConnected,
     'domain.action_required': domainActionRequired,

@@ -17,6 +17,7 @@ import {
   renderActionNotice,
   renderActionReply,
   renderDomainConnected,
+  renderForwardingReply,
   renderOrderMessage,
   renderOrderOutcomeReply,
 } from '../views/order-message.js';
@@ -185,6 +186,25 @@ export function createOrderTracker(deps: {
     },
   );
 
+  /** A forwarding change on one of the order's domains: one reply per event and domain. */
+  const forwardingChanged = db.transaction(
+    (
+      orderId: string,
+      change: { domain: string; url: string | null; ok: boolean; reason: string | null; eventId: string },
+      now: number,
+    ) => {
+      const order = orders.order(orderId);
+      if (!order) return false;
+      reply(
+        order,
+        `order:${orderId}:forwarding:${change.eventId}:${change.domain}`,
+        renderForwardingReply(change.domain, change.url, change.ok, change.reason),
+        now,
+      );
+      return true;
+    },
+  );
+
   /** Queues a fetch of the order's pending actions (once per triggering event). */
   const queuePendingFetch = (orderId: string, dedupeKey: string, now: number): boolean =>
     tasks.enqueue(FETCH_PENDING_TASK, orderId, dedupeKey, now, now);
@@ -235,6 +255,7 @@ export function createOrderTracker(deps: {
     recordPlacement,
     applyStatus,
     connectDomain,
+    forwardingChanged,
     queuePendingFetch,
     applyPendingActions,
     model,

@@ -392,7 +392,10 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   }
 
   /** `postParent`, but a bug (a throw) can never leave the message stuck in 'posting' until a restart. */
-  async function guardedPostParent(message: OutboxMessage, postOptions: { now?: boolean } = {}): Promise<PostOutcome> {
+  async function guardedPostParent(
+    message: OutboxMessage,
+    postOptions: { now?: boolean } = {},
+  ): Promise<PostOutcome> {
     try {
       return await postParent(message, postOptions);
     } catch (error) {

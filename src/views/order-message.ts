@@ -259,3 +259,20 @@ export function renderOrderStatus(model: OrderMessageModel & { channelId: string
     blocks: [...message.blocks, context(`Status thread in ${channelLink(model.channelId)}`)],
   };
 }
+
+/** `domain.forwarding_updated` / `domain.forwarding_failed`, as a reply in the order's thread. */
+export function renderForwardingReply(
+  domain: string,
+  url: string | null,
+  ok: boolean,
+  reason: string | null,
+): { text: string } {
+  if (ok) {
+    return {
+      text: `↪️ ${escapeMrkdwn(domain)} now forwards to ${url ? escapeMrkdwn(url) : 'its new address'}.`,
+    };
+  }
+  return {
+    text: `⚠️ The forwarding of ${escapeMrkdwn(domain)} could not be changed${reason ? ` (${escapeMrkdwn(reason.replace(/_/g, ' '))})` : ''}.`,
+  };
+}

@@ -182,6 +182,38 @@ describe('/peeker import against Peeker', () => {
   });
 });
 
+describe('/peeker import when Peeker answers badly', () => {
+  it('a 2xx it cannot read is looked up by its domains, so the import is neither lost nor doubled', async () => {
+    harness = await Harness.start();
+    // The fake creates the import, then answers garbage instead of the import object.
+    harness.peeker.failNext(
+      { method: 'POST', path: '/domains/import' },
+      { status: 200, rawBody: '{"data": {"oops": tru' },
+    );
+    harness.peeker.addImport(['acme-mail.com']);
+    const result = await harness.command('import acme-mail.com in <#CCUST|x>');
+    await harness.settle();
+    expect(
+      harness.peeker.requestsTo('GET', '/domains/import').some((r) => r.query.domains === 'acme-mail.com'),
+    ).toBe(true);
+    expect(harness.peeker.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(harness.slack.messagesIn('CCUST')).toHaveLength(1);
+    expect(allText(harness.responses(result.responseKey)[0])).toContain('Posted the nameserver instructions');
+  });
+
+  it('a response missing required fields on a read is reported clearly to the requester', async () => {
+    harness = await Harness.start();
+    harness.peeker.failNext(
+      { method: 'GET', path: '/domains/import' },
+      { status: 200, rawBody: '{"data": {"status": "completed"}}' },
+    );
+    const result = await harness.command('status unknown-acme.com');
+    const answer = await harness.slack.waitFor(() => harness?.responses(result.responseKey)[0]);
+    expect(allText(answer)).toContain('malformed_response');
+    expect(allText(answer)).toContain('missing or has unexpected fields');
+  });
+});
+
 describe('/peeker import when Slack refuses the post', () => {
   it('explains not_in_channel, and a rerun after /invite posts without importing again', async () => {
     harness = await Harness.start();

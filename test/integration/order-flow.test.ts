@@ -451,6 +451,36 @@ describe('the status thread under real event traffic', () => {
   });
 });
 
+describe('domain events', () => {
+  it('domain.forwarding_updated and _failed reply in the thread of the order that has the domain', async () => {
+    harness = await Harness.start();
+    const h = harness;
+    await placeOrderThroughSlack(h, { channel: 'COPS', input: { domainsText: 'a-acme.com b-acme.com' } });
+    const parent = await waitForOrderMessage(h, 'COPS');
+    await h.webhook(
+      makeEvent('domain.forwarding_updated', {
+        id: 'fwj_1',
+        status: 'partial_success',
+        forwarding_url: 'https://acme.com/new',
+        completed: ['a-acme.com', 'elsewhere.com'],
+        failed: [{ domain: 'b-acme.com', reason: 'dns_lookup_failed' }],
+      }),
+    );
+    const unrelated = makeEvent('domain.forwarding_failed', {
+      domain: 'not-ours.com',
+      reason: 'invalid_target',
+    });
+    await h.webhook(unrelated);
+    await h.settle();
+    const replies = h.slack.replies('COPS', parent.ts).map((reply) => reply.text ?? '');
+    expect(replies).toContain('↪️ a-acme.com now forwards to https://acme.com/new.');
+    expect(replies).toContain('⚠️ The forwarding of b-acme.com could not be changed (dns lookup failed).');
+    expect(
+      h.app.db.prepare('SELECT status FROM webhook_events WHERE event_id = ?').get(unrelated.id),
+    ).toEqual({ status: 'ignored' });
+  });
+});
+
 describe('pending actions', () => {
   it('order.action_required fetches the open actions and offers a pre-filled corrected order', async () => {
     harness = await Harness.start();
