@@ -1,5 +1,5 @@
 import { describePeekerError } from '../peeker/errors.js';
-import { toActionView } from '../services/order-tracker.js';
+import { actionFromPeeker, toActionView } from '../services/order-tracker.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
 import { renderPendingList } from '../views/order-message.js';
 import { peekerErrorText } from '../views/peeker-error.js';
@@ -27,21 +27,7 @@ export async function handlePending(
     const { data } = await deps.peeker.orders.pending(orderId);
     const actions = data
       .filter((action) => action.status === 'open')
-      .map((action) => ({
-        id: action.id,
-        orderId,
-        reason: action.reason ?? null,
-        type: action.type ?? null,
-        domain: action.domain ?? null,
-        persona: action.user
-          ? {
-              firstName: action.user.first_name ?? '',
-              lastName: action.user.last_name ?? '',
-              pictureUrl: action.user.profile_picture_url ?? null,
-            }
-          : null,
-        message: action.message ?? null,
-      }));
+      .map((action) => toActionView(actionFromPeeker(orderId, action)));
     await respond({ response_type: 'ephemeral', ...renderPendingList(actions, orderId) });
     deps.metrics?.commands.inc({ subcommand: 'pending', outcome: 'ok' });
   } catch (error) {

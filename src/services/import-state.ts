@@ -78,17 +78,20 @@ export function observe(peekerImport: PeekerImport, source: ImportObservation['s
   };
 }
 
+/** Where an import came from: which command and batch, for which channel, asked by whom. */
+export interface ImportSubmissionContext {
+  kind: ImportKind;
+  commandId: number | null;
+  batch: number | null;
+  channelId: string;
+  requestedBy: string;
+}
+
 /** The record for an import Peeker just accepted (the submission is the nameserver hand-off). */
 export function initialImport(
   peekerImport: PeekerImport,
   submitted: readonly string[],
-  context: {
-    kind: ImportKind;
-    commandId: number | null;
-    batch: number | null;
-    channelId: string;
-    requestedBy: string;
-  },
+  context: ImportSubmissionContext,
   now: number,
 ): { record: ImportRecord; domains: ImportDomain[] } {
   const observation = observe(peekerImport, 'poll');

@@ -1,6 +1,6 @@
 import type { PeekerImport } from '../peeker/imports.js';
 import type { Db } from '../store/database.js';
-import type { ImportDomain, ImportKind, ImportRecord, ImportsRepo } from '../store/imports-repo.js';
+import type { ImportDomain, ImportRecord, ImportsRepo } from '../store/imports-repo.js';
 import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
 import {
   type ImportMessageModel,
@@ -12,6 +12,7 @@ import {
 import {
   type ImportChange,
   type ImportObservation,
+  type ImportSubmissionContext,
   type ImportTransition,
   initialImport,
   isFinished,
@@ -77,13 +78,7 @@ export function createImportTracker(deps: ImportTrackerDeps) {
     (
       peekerImport: PeekerImport,
       submitted: readonly string[],
-      context: {
-        kind: ImportKind;
-        commandId: number | null;
-        batch: number | null;
-        channelId: string;
-        requestedBy: string;
-      },
+      context: ImportSubmissionContext,
       now: number,
     ): { record: ImportRecord; messageId: number; isNew: boolean } => {
       const existing = imports.get(peekerImport.id);

@@ -32,7 +32,7 @@ export const FETCH_PENDING_TASK = 'order.fetch_pending';
 export const QUIET_RECONCILE_MS = 10 * 60_000;
 const CANCEL_RECONCILE_MS = 6 * 3600_000;
 
-export function toActionView(action: OrderAction): ActionView {
+export function toActionView(action: Omit<OrderAction, 'createdAt' | 'updatedAt'>): ActionView {
   return {
     id: action.id,
     orderId: action.orderId,
@@ -41,6 +41,29 @@ export function toActionView(action: OrderAction): ActionView {
     domain: action.domain,
     persona: action.persona,
     message: action.message,
+  };
+}
+
+/** A pending action as Peeker lists it → our record (and, through `toActionView`, the views'). */
+export function actionFromPeeker(
+  orderId: string,
+  action: PeekerPendingAction,
+): Omit<OrderAction, 'createdAt' | 'updatedAt'> {
+  return {
+    id: action.id,
+    orderId,
+    type: action.type ?? null,
+    reason: action.reason ?? null,
+    status: action.status,
+    domain: action.domain ?? null,
+    persona: action.user
+      ? {
+          firstName: action.user.first_name ?? '',
+          lastName: action.user.last_name ?? '',
+          pictureUrl: action.user.profile_picture_url ?? null,
+        }
+      : null,
+    message: action.message ?? null,
   };
 }
 
@@ -216,25 +239,10 @@ export function createOrderTracker(deps: {
       let added = 0;
       const open = actions.filter((action) => action.status === 'open');
       for (const action of open) {
-        const saved: Omit<OrderAction, 'createdAt' | 'updatedAt'> = {
-          id: action.id,
-          orderId,
-          type: action.type ?? null,
-          reason: action.reason ?? null,
-          status: 'open',
-          domain: action.domain ?? null,
-          persona: action.user
-            ? {
-                firstName: action.user.first_name ?? '',
-                lastName: action.user.last_name ?? '',
-                pictureUrl: action.user.profile_picture_url ?? null,
-              }
-            : null,
-          message: action.message ?? null,
-        };
+        const saved = actionFromPeeker(orderId, action);
         if (!orders.saveAction(saved, now)) continue;
         added += 1;
-        const view = toActionView({ ...saved, createdAt: now, updatedAt: now });
+        const view = toActionView(saved);
         reply(order, `order:${orderId}:action:${action.id}`, renderActionReply(view, order.audience), now);
         if (order.audience === 'customer') {
           // The fix (and its button) goes to the person who placed the order, not the customer.
