@@ -68,13 +68,25 @@ export function formState(input: FormInput): Record<string, Record<string, unkno
 }
 
 /** The view the app last put into the fake Slack (via views.update after views.open). */
+const isFormUpdate = (call: { args: Record<string, unknown> }) =>
+  (call.args.view as { callback_id?: string } | undefined)?.callback_id === ORDER_FORM_CALLBACK;
+
+/** Waits for an order form rendered after the first `after` views.update calls. */
+export async function waitForFormUpdate(h: Harness, after: number): Promise<void> {
+  await h.slack.waitFor(
+    () => h.slack.callsTo('views.update').slice(after).some(isFormUpdate),
+    5000,
+    'the order form',
+  );
+}
+
 export function latestFormView(h: Harness): {
   id: string;
   hash: string;
   private_metadata: string;
   blocks: unknown[];
 } {
-  const update = h.slack.callsTo('views.update').at(-1);
+  const update = h.slack.callsTo('views.update').filter(isFormUpdate).at(-1);
   const view = update?.args.view as
     | { private_metadata: string; blocks: unknown[]; callback_id: string }
     | undefined;
@@ -175,7 +187,7 @@ export async function placeOrderThroughSlack(
   const input = options.input ?? {};
   const before = h.slack.callsTo('views.update').length;
   await h.command(`order in <#${channel}|customer>`, { user: options.user ?? 'UOPS' });
-  await h.slack.waitFor(() => h.slack.callsTo('views.update').length > before, 5000, 'the order form');
+  await waitForFormUpdate(h, before);
   let form = latestFormView(h);
   // One persona row is shown at first; add rows like a person would, through the button.
   const personaCount = input.personas?.length ?? 2;
