@@ -53,6 +53,9 @@ export interface SlackPublisher {
 
 const METADATA_EVENT = 'peeker_message';
 const MAX_BATCH = 50;
+/** A batched reply stays well inside a section's 3,000 characters, so every line is shown. */
+const MAX_BATCH_CHARS = 2_400;
+const MAX_LOOKUP_PAGES = 10;
 
 /** A stored post error (the Slack error code) classified again for the requester's explanation. */
 function classifyStored(error: string | null): SlackFailure {
@@ -124,24 +127,33 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   ): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     try {
-      const result = threadTs
-        ? await client.conversations.replies({
-            channel,
-            ts: threadTs,
-            include_all_metadata: true,
-            limit: 200,
-          })
-        : await client.conversations.history({
-            channel,
-            oldest: ((sinceMs - 60_000) / 1000).toFixed(6),
-            include_all_metadata: true,
-            limit: 200,
-          });
-      for (const message of result.messages ?? []) {
-        const key = (message.metadata?.event_payload as { key?: unknown } | undefined)?.key;
-        if (message.metadata?.event_type !== METADATA_EVENT || typeof key !== 'string' || !message.ts)
-          continue;
-        for (const part of key.split('-')) found.set(part, message.ts);
+      let cursor: string | undefined;
+      // Follow the cursor: a long thread (a 500-domain order) has more replies than one page.
+      for (let page = 0; page < MAX_LOOKUP_PAGES; page += 1) {
+        const result = threadTs
+          ? await client.conversations.replies({
+              channel,
+              ts: threadTs,
+              include_all_metadata: true,
+              limit: 200,
+              oldest: ((sinceMs - 60_000) / 1000).toFixed(6),
+              ...(cursor ? { cursor } : {}),
+            })
+          : await client.conversations.history({
+              channel,
+              oldest: ((sinceMs - 60_000) / 1000).toFixed(6),
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            });
+        for (const message of result.messages ?? []) {
+          const key = (message.metadata?.event_payload as { key?: unknown } | undefined)?.key;
+          if (message.metadata?.event_type !== METADATA_EVENT || typeof key !== 'string' || !message.ts)
+            continue;
+          for (const part of key.split('-')) found.set(part, message.ts);
+        }
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
       }
     } catch (error) {
       // Without history access we cannot tell; posting again risks a duplicate but never loses the message.
@@ -283,8 +295,11 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     const group = reply.payload.group;
     if (!group || !combiners[group]) return [reply];
     const batch: OutboxReply[] = [];
+    let chars = 0;
     for (const queued of outbox.queuedReplies(reply.messageId, reply.id, MAX_BATCH)) {
       if (queued.payload.group !== group) break;
+      chars += (queued.payload.line ?? queued.payload.text).length + 1;
+      if (batch.length > 0 && chars > MAX_BATCH_CHARS) break;
       batch.push(queued);
     }
     return batch.length > 0 ? batch : [reply];

@@ -98,12 +98,13 @@ export function renderDomainConnected(
   return { text: line, group: 'domain_connected', line };
 }
 
-/** Several `domain.connected` events that were waiting in the same thread, posted as one reply. */
+/**
+ * Several `domain.connected` events that were waiting in the same thread, posted as one reply.
+ * The publisher sizes batches so every line fits: each event is named once.
+ */
 export function renderConnectedBatch(lines: readonly string[]): { text: string } {
   if (lines.length === 1) return { text: lines[0] ?? '' };
-  const shown = lines.slice(0, 40);
-  const more = lines.length > shown.length ? `\n…and ${lines.length - shown.length} more` : '';
-  return { text: truncate(`✅ ${lines.length} domains connected:\n${shown.join('\n')}${more}`, 3000) };
+  return { text: `✅ ${lines.length} domains connected:\n${lines.join('\n')}` };
 }
 
 export function renderOrderOutcomeReply(
