@@ -5,11 +5,12 @@
  * Point the app at it with `PEEKER_API_URL = fake.url` and `PEEKER_API_KEY = 'pk_test_fake'`.
  * Shapes follow seeds/000_75a52c503556085d.txt and peeker-api.md §2–§4.
  */
+
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { pollUntil, type Truthy } from './poll-until.js';
 
 // ---- public types ---------------------------------------------------------------------------
 
@@ -212,7 +213,6 @@ export interface DomainConnectedData {
 }
 
 /** The value a `waitFor` predicate resolved with, without the falsy members of its type. */
-type Truthy<T> = Exclude<T, false | null | undefined | 0 | '' | 0n>;
 
 // ---- constants ------------------------------------------------------------------------------
 
@@ -574,29 +574,17 @@ export class FakePeeker {
     timeoutMs = 5000,
     description?: string,
   ): Promise<Truthy<T>> {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      try {
-        const value = await predicate();
-        if (value) return value as Truthy<T>;
-        lastError = undefined;
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() >= deadline) {
+    return pollUntil(predicate, {
+      timeoutMs,
+      label: 'FakePeeker',
+      description,
+      context: () => {
         const recent = this.requests
           .slice(-10)
           .map((r) => `${r.method} ${r.path} -> ${r.failed ? 'scripted ' : ''}${r.status ?? 'no answer'}`);
-        const lines = [
-          `FakePeeker.waitFor timed out after ${timeoutMs} ms${description ? `: ${description}` : ''}`,
-          ...(lastError ? [`last predicate error: ${errorMessage(lastError)}`] : []),
-          `${this.requests.length} request(s) recorded${recent.length ? `; most recent:\n  ${recent.join('\n  ')}` : ''}`,
-        ];
-        throw new Error(lines.join('\n'));
-      }
-      await delay(10);
-    }
+        return `${this.requests.length} request(s) recorded${recent.length ? `; most recent:\n  ${recent.join('\n  ')}` : ''}`;
+      },
+    });
   }
 
   // ---- HTTP plumbing -----------------------------------------------------------------------

@@ -6,11 +6,12 @@
  * token and a form body whose nested objects (`blocks`, `view`, `metadata`, `attachments`) are
  * JSON strings. Everything answers HTTP 200 `{ok:true|false}` unless a failure is scripted.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { pollUntil, type Truthy } from './poll-until.js';
 
 /** One recorded Web API call. `failed` is set when a scripted failure answered it. */
 export interface SlackCall {
@@ -103,7 +104,6 @@ export interface StoredView {
 }
 
 /** The value a `waitFor` predicate resolved with, without the falsy members of its type. */
-export type Truthy<T> = Exclude<T, false | null | undefined | 0 | '' | 0n>;
 
 type Args = Record<string, unknown>;
 type Reply = Record<string, unknown>;
@@ -317,27 +317,15 @@ export class FakeSlack {
     timeoutMs = 5000,
     description?: string,
   ): Promise<Truthy<T>> {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      try {
-        const value = await predicate();
-        if (value) return value as Truthy<T>;
-        lastError = undefined;
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() >= deadline) {
+    return pollUntil(predicate, {
+      timeoutMs,
+      label: 'FakeSlack',
+      description,
+      context: () => {
         const recent = this.calls.slice(-10).map(describeCall);
-        const lines = [
-          `FakeSlack.waitFor timed out after ${timeoutMs} ms${description ? `: ${description}` : ''}`,
-          ...(lastError ? [`last predicate error: ${errorMessage(lastError)}`] : []),
-          `${this.calls.length} call(s) recorded${recent.length ? `; most recent:\n  ${recent.join('\n  ')}` : ''}`,
-        ];
-        throw new Error(lines.join('\n'));
-      }
-      await delay(10);
-    }
+        return `${this.calls.length} call(s) recorded${recent.length ? `; most recent:\n  ${recent.join('\n  ')}` : ''}`;
+      },
+    });
   }
 
   // ---- HTTP plumbing -----------------------------------------------------------------------
