@@ -39,15 +39,16 @@ import { createWebhookEventsRepo } from './store/webhook-events-repo.js';
 import { renderConnectedBatch } from './views/order-message.js';
 import { section } from './views/text.js';
 
+/** Settled webhook events are kept this long (Peeker redelivers for at most 24 h). */
+const RETAIN_WEBHOOK_EVENTS_DAYS = 14;
+const RETAIN_COMMANDS_DAYS = 30;
+
 export interface PeekerAppOptions {
   config: Config;
   /** Where log lines go (stdout by default); tests capture them. */
   logWrite?: (line: string) => void;
   now?: () => number;
-  /**
-   * The Peeker limiter's sliding window (60 s in production). Benchmarks that simulate minutes of
-   * polling with a fake clock shrink it so the real-time limiter does not stretch the run.
-   */
+  /** The Peeker limiter's sliding window (60 s in production; the limit scales with it). */
   peekerRateWindowMs?: number;
 }
 
@@ -264,13 +265,19 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const pollAbort = new AbortController();
   const pollThrottle = peeker.http.createThrottle(config.poll.rateShare);
   const periodMs = cronPeriodMs(config.poll.cron);
-  // The tick's share of the rate limit (at most one minute's worth when ticks are slow).
+  // The tick's share of the rate limit (at most one minute's worth when ticks are slow), less 10%:
+  // the limiter paces calls evenly, so a full tick would otherwise run into the next one.
   const maxChecksPerTick = Math.max(
     1,
     Math.floor(
-      config.poll.rateShare * config.peeker.rateLimitPerMinute * 0.95 * (Math.min(periodMs, 60_000) / 60_000),
+      0.9 *
+        config.poll.rateShare *
+        config.peeker.rateLimitPerMinute *
+        0.95 *
+        (Math.min(periodMs, 60_000) / 60_000),
     ),
   );
+
   async function pollOnce() {
     const reconciled = await reconcileOrders({
       orders,
@@ -283,6 +290,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
       signal: pollAbort.signal,
     });
     await runTasks({ tasks, tracker: orderTracker, peeker, logger, now, throttle: pollThrottle });
+    orderService.warmUp();
     const result = await pollImports({
       imports,
       tracker,
@@ -294,7 +302,18 @@ export function createPeekerApp(options: PeekerAppOptions) {
       signal: pollAbort.signal,
     });
     if (result.checked > 0 || reconciled.checked > 0) publisher.notify();
+    pruneOld(now());
     return { ...result, ordersChecked: reconciled.checked };
+  }
+
+  /** Keeps the database from growing forever: settled rows past their usefulness go, in batches. */
+  function pruneOld(at: number): void {
+    const day = 24 * 3600_000;
+    const removed =
+      webhookEvents.prune(at - RETAIN_WEBHOOK_EVENTS_DAYS * day) +
+      commands.prune(at - RETAIN_COMMANDS_DAYS * day) +
+      tasks.prune(at - RETAIN_COMMANDS_DAYS * day);
+    if (removed > 0) logger.debug({ removed }, 'pruned old rows');
   }
 
   let pollJob: RecurringJob | undefined;

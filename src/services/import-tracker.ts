@@ -16,6 +16,7 @@ import {
   type ImportTransition,
   initialImport,
   isFinished,
+  MAX_CHECK_INTERVAL_MS,
   nextCheckAt,
   transitionImport,
 } from './import-state.js';
@@ -134,7 +135,7 @@ export function createImportTracker(deps: ImportTrackerDeps) {
       ...current,
       lastCheckedAt: now,
       checkFailures: failures,
-      nextCheckAt: now + Math.min(30 * 60_000, base * 2 ** Math.min(failures, 5)),
+      nextCheckAt: now + Math.min(MAX_CHECK_INTERVAL_MS, base * 2 ** Math.min(failures, 5)),
     });
   });
 

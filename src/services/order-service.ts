@@ -70,7 +70,11 @@ export class PasswordVault {
   }
 }
 
-/** Active bundles, cached briefly so re-rendering the form and validating it need no Peeker call. */
+/**
+ * Active bundles, kept warm: the poll tick refreshes them in the background when stale, so the
+ * form's submission (which must answer within 3 s) validates against the cache without waiting
+ * for Peeker — a slightly stale list is better than an error, and Peeker re-checks the count.
+ */
 export class BundleCache {
   private cached: { bundles: BundleChoice[]; at: number } | undefined;
   private loading: Promise<BundleChoice[]> | undefined;
@@ -81,13 +85,18 @@ export class BundleCache {
     private readonly ttlMs = 10 * 60_000,
   ) {}
 
+  /** The cached list, however old (undefined before the first successful load). */
   peek(): BundleChoice[] | undefined {
-    return this.cached && this.now() - this.cached.at < this.ttlMs ? this.cached.bundles : undefined;
+    return this.cached?.bundles;
   }
 
+  private isFresh(): boolean {
+    return this.cached !== undefined && this.now() - this.cached.at < this.ttlMs;
+  }
+
+  /** A fresh list (loads it when stale). */
   async get(): Promise<BundleChoice[]> {
-    const fresh = this.peek();
-    if (fresh) return fresh;
+    if (this.isFresh() && this.cached) return this.cached.bundles;
     this.loading ??= this.peeker.bundles
       .listActive()
       .then(({ data }) => {
@@ -103,6 +112,11 @@ export class BundleCache {
         this.loading = undefined;
       });
     return this.loading;
+  }
+
+  /** Refreshes in the background when stale; failures keep the old list. */
+  refreshIfStale(): void {
+    if (!this.isFresh()) void this.get().catch(() => undefined);
   }
 }
 
@@ -320,6 +334,11 @@ export function createOrderService(deps: OrderServiceDeps) {
   return {
     openForm,
 
+    /** Loads the bundle list ahead of the first form (and keeps it fresh from the poll tick). */
+    warmUp(): void {
+      bundles.refreshIfStale();
+    },
+
     /** `/peeker order` — or the fix button of a pending action — after the acknowledgement. */
     async openFromCommand(triggerId: string, userId: string, channelId: string): Promise<void> {
       await openForm({ triggerId, userId, channelId });
@@ -371,6 +390,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       const personaCount = Math.min(10, Math.max(1, metadata.personaCount + delta));
       const current = readFormValues((view.state?.values ?? {}) as StateValues, metadata.personaCount);
       const choices = bundles.peek() ?? (await bundles.get().catch(() => []));
+      bundles.refreshIfStale();
       await updateView(
         view.id,
         renderOrderForm({
@@ -400,6 +420,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         };
       }
       let choices = bundles.peek();
+      bundles.refreshIfStale();
       if (!choices) {
         choices = await Promise.race([
           bundles.get().catch(() => undefined),

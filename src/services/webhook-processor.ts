@@ -87,6 +87,12 @@ export function createWebhookProcessor(options: {
     }
   }
 
+  // One commit per batch: each event still applies in its own savepoint (a failing one rolls back
+  // alone), but a burst costs one commit, not one per event.
+  const applyBatch = options.db.transaction((due: readonly StoredWebhookEvent[]) =>
+    due.map((stored) => applyOne(stored)),
+  );
+
   async function drain(): Promise<void> {
     do {
       again = false;
@@ -94,8 +100,9 @@ export function createWebhookProcessor(options: {
         const due = options.events.due(now(), BATCH);
         if (due.length === 0) break;
         let changed = false;
-        for (const stored of due) {
-          const result = applyOne(stored);
+        for (const [index, result] of applyBatch(due).entries()) {
+          const stored = due[index];
+          if (!stored) continue;
           options.metrics?.webhookApplied.inc({ type: metricType(stored.type), outcome: result.status });
           if (result.status === 'applied') changed = true;
           if (result.status !== 'retry') {

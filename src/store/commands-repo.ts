@@ -74,6 +74,11 @@ export function createCommandsRepo(db: Db) {
   const finish = db.prepare<[string, number, number]>(
     "UPDATE commands SET status = 'done', outcome = ?, updated_at = ? WHERE id = ?",
   );
+  const prune = db.prepare<[number, number]>(
+    `DELETE FROM commands WHERE id IN (
+       SELECT id FROM commands WHERE status = 'done' AND updated_at < ? LIMIT ?)
+     AND id NOT IN (SELECT command_id FROM imports WHERE command_id IS NOT NULL)`,
+  );
   const bumpAttempts = db.prepare<[number, number]>(
     'UPDATE commands SET attempts = attempts + 1, updated_at = ? WHERE id = ?',
   );
@@ -96,6 +101,10 @@ export function createCommandsRepo(db: Db) {
     /** Counts a (re)start of the work, so a resumed command knows an earlier attempt may have acted. */
     startAttempt(id: number, now: number): void {
       bumpAttempts.run(now, id);
+    },
+    /** Forgets finished commands older than `before` (those that started an import are kept). */
+    prune(before: number, limit = 5_000): number {
+      return prune.run(before, limit).changes;
     },
     finish(id: number, outcome: string, now: number): void {
       finish.run(outcome, now, id);

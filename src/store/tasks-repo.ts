@@ -29,6 +29,9 @@ export function createTasksRepo(db: Db) {
   const retry = db.prepare<[number, string, number]>(
     'UPDATE tasks SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ?',
   );
+  const prune = db.prepare<[number, number]>(
+    "DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE status != 'pending' AND created_at < ? LIMIT ?)",
+  );
   const countPending = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM tasks WHERE status = 'pending'",
   );
@@ -51,6 +54,9 @@ export function createTasksRepo(db: Db) {
     },
     retryAt(id: number, dueAt: number, error: string): void {
       retry.run(dueAt, error, id);
+    },
+    prune(before: number, limit = 5_000): number {
+      return prune.run(before, limit).changes;
     },
     pendingCount(): number {
       return countPending.get()?.n ?? 0;

@@ -55,6 +55,10 @@ export function createWebhookEventsRepo(db: Db) {
   const countPending = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'",
   );
+  const prune = db.prepare<[number, number]>(
+    `DELETE FROM webhook_events WHERE rowid IN (
+       SELECT rowid FROM webhook_events WHERE status != 'pending' AND received_at < ? LIMIT ?)`,
+  );
   const selectNextDue = db.prepare<[], { at: number | null }>(
     "SELECT MIN(next_attempt_at) AS at FROM webhook_events WHERE status = 'pending'",
   );
@@ -95,6 +99,13 @@ export function createWebhookEventsRepo(db: Db) {
     },
     pendingCount(): number {
       return countPending.get()?.n ?? 0;
+    },
+    /**
+     * Forgets settled events received before `before` (a batch at a time). Peeker redelivers for
+     * at most 24 hours, so older event IDs are no longer needed for deduplication.
+     */
+    prune(before: number, limit = 5_000): number {
+      return prune.run(before, limit).changes;
     },
     nextDueAt(): number | undefined {
       return selectNextDue.get()?.at ?? undefined;

@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function start(limits: Parameters<typeof createHttpServer>[2]): Promise<number> {
   const logger = createLogger({ level: 'silent', scrubber: new SecretScrubber([]) });
-  server = createHttpServer(
+  const created = createHttpServer(
     {
       peekerWebhooks: async (req, res) => {
         for await (const _chunk of req) {
@@ -28,8 +28,9 @@ async function start(limits: Parameters<typeof createHttpServer>[2]): Promise<nu
     logger,
     limits,
   );
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return (server?.address() as AddressInfo).port;
+  server = created;
+  await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
+  return (created.address() as AddressInfo).port;
 }
 
 /** Opens a raw socket, writes `data`, and resolves with what the server answered before it closed the socket. */
