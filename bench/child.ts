@@ -16,6 +16,7 @@ import { App, LogLevel } from '@slack/bolt';
 import Database from 'better-sqlite3';
 import { createPeekerApp, type PeekerApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { settleApp } from '../test/helpers/settle-app.js';
 
 interface Request {
   id: number;
@@ -117,14 +118,7 @@ function databaseFiles(): Record<string, number> {
 async function settle(timeoutMs: number): Promise<void> {
   const app = peekerApp;
   if (!app) return;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await app.runner.idle();
-    await app.webhooks.drainNow();
-    await app.publisher.drain();
-    if (app.outboxDepth() === 0 || Date.now() > deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await settleApp(app, timeoutMs);
 }
 
 async function handle(request: Request): Promise<unknown> {

@@ -5,7 +5,7 @@
  * load generator and the fakes do not share the app's event loop).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -16,6 +16,14 @@ import { loadConfig } from '../src/config.js';
 import { FakePeeker, signWebhook } from '../test/fakes/fake-peeker.js';
 import { FakeSlack } from '../test/fakes/fake-slack.js';
 import { type Harness, SIGNING_SECRET, testEnv, WEBHOOK_SECRET } from '../test/helpers/harness.js';
+import { settleApp } from '../test/helpers/settle-app.js';
+import {
+  FORM_CONTENT_TYPE,
+  interactionForm,
+  parseAck,
+  slackSignatureHeaders,
+  slashCommandForm,
+} from '../test/helpers/slack-requests.js';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT_DIR = join(BENCH_DIR, '..');
@@ -223,40 +231,22 @@ export class Client {
   }
 }
 
+/** Headers of a form body signed like Slack does (see test/helpers/slack-requests.ts). */
 export function slackHeaders(body: string, secret = SIGNING_SECRET): Record<string, string> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`,
-  };
+  return { 'content-type': FORM_CONTENT_TYPE, ...slackSignatureHeaders(body, secret) };
 }
 
-/** The form body of `/peeker <text>` as Slack sends it (see test/helpers/harness.ts). */
+/** The form body of `/peeker <text>` as Slack sends it (see test/helpers/slack-requests.ts). */
 export function slashCommandBody(
   text: string,
   responseUrl: string,
   options: { user?: string; channel?: string } = {},
 ): string {
-  return new URLSearchParams({
-    token: 'legacy-verification-token',
-    team_id: 'T000FAKE',
-    team_domain: 'fake',
-    channel_id: options.channel ?? 'COPS',
-    channel_name: 'ops',
-    user_id: options.user ?? 'UOPS',
-    user_name: 'ops-person',
-    command: '/peeker',
-    text,
-    api_app_id: 'A000FAKE',
-    response_url: responseUrl,
-    trigger_id: `trig.${randomBytes(8).toString('hex')}`,
-  }).toString();
+  return slashCommandForm({ text, responseUrl, user: options.user, channel: options.channel });
 }
 
-export function interactionBody(payload: Record<string, unknown>): string {
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-}
+/** The form body of an interactivity payload (see test/helpers/slack-requests.ts). */
+export const interactionBody = interactionForm;
 
 export interface SignedWebhook {
   body: string;
@@ -329,12 +319,12 @@ abstract class DriverBase implements Driver {
     const result = await this.client.slack(
       slashCommandBody(text, this.slack.responseUrl(responseKey), options),
     );
-    return { status: result.status, ack: parseJson(result.body), responseKey };
+    return { status: result.status, ack: parseAck<unknown>(result.body), responseKey };
   }
 
   async interact(payload: Record<string, unknown>) {
     const result = await this.client.slack(interactionBody(payload));
-    return { status: result.status, body: parseJson(result.body) };
+    return { status: result.status, body: parseAck<unknown>(result.body) };
   }
 
   protected closeClient(): void {
@@ -380,15 +370,8 @@ export class InProcessApp extends DriverBase {
   }
 
   /** Commands, webhook events and the Slack outbox have nothing left to do now (as Harness.settle). */
-  async settle(timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await this.app.runner.idle();
-      await this.app.webhooks.drainNow();
-      await this.app.publisher.drain();
-      if (this.app.outboxDepth() === 0 || Date.now() > deadline) return;
-      await sleep(50);
-    }
+  settle(timeoutMs = 20_000): Promise<void> {
+    return settleApp(this.app, timeoutMs);
   }
 
   async stop(): Promise<void> {
@@ -524,15 +507,6 @@ export class ChildApp extends DriverBase {
       await this.peeker.stop();
     }
     this.dir.remove();
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { text };
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +6,17 @@ import { createPeekerApp, type PeekerApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { deliverWebhook, FakePeeker } from '../fakes/fake-peeker.js';
 import { FakeSlack } from '../fakes/fake-slack.js';
+import { settleApp } from './settle-app.js';
+import {
+  FORM_CONTENT_TYPE,
+  interactionForm,
+  parseAck,
+  SIGNING_SECRET,
+  signedSlackPost,
+  slashCommandForm,
+} from './slack-requests.js';
 
-export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export { SIGNING_SECRET };
 export const WEBHOOK_SECRET = 'whsec_test_primary_secret';
 export const BOT_TOKEN = 'xoxb-test-bot-token-123';
 
@@ -71,35 +80,21 @@ export class Harness {
     options: { user?: string; channel?: string; triggerId?: string; responseKey?: string } = {},
   ): Promise<CommandResult> {
     const responseKey = options.responseKey ?? randomBytes(6).toString('hex');
-    const body = new URLSearchParams({
-      token: 'legacy-verification-token',
-      team_id: 'T000FAKE',
-      team_domain: 'fake',
-      channel_id: options.channel ?? 'COPS',
-      channel_name: 'ops',
-      user_id: options.user ?? 'UOPS',
-      user_name: 'ops-person',
-      command: '/peeker',
+    const body = slashCommandForm({
       text,
-      api_app_id: 'A000FAKE',
-      response_url: this.slack.responseUrl(responseKey),
-      trigger_id: options.triggerId ?? `trig.${randomBytes(8).toString('hex')}`,
-    }).toString();
-    const response = await this.signedPost('/slack/events', body, 'application/x-www-form-urlencoded');
-    const raw = await response.text();
-    let ack: CommandResult['ack'];
-    try {
-      ack = raw ? (JSON.parse(raw) as CommandResult['ack']) : undefined;
-    } catch {
-      ack = { text: raw };
-    }
+      responseUrl: this.slack.responseUrl(responseKey),
+      channel: options.channel,
+      user: options.user,
+      triggerId: options.triggerId,
+    });
+    const response = await this.signedPost('/slack/events', body, FORM_CONTENT_TYPE);
+    const ack = parseAck<NonNullable<CommandResult['ack']>>(await response.text());
     return { status: response.status, ack, responseKey };
   }
 
   /** Sends an interactivity payload (block_actions, view_submission…) as Slack would. */
   async interact(payload: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    const response = await this.signedPost('/slack/events', body, 'application/x-www-form-urlencoded');
+    const response = await this.signedPost('/slack/events', interactionForm(payload), FORM_CONTENT_TYPE);
     const raw = await response.text();
     let parsed: unknown;
     try {
@@ -126,23 +121,14 @@ export class Harness {
     return response.status;
   }
 
+  /** POSTs `body` to `path` of the app, signed as Slack would sign it. */
   async signedPost(
     path: string,
     body: string,
     contentType: string,
     secret = SIGNING_SECRET,
   ): Promise<Response> {
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-    return fetch(`${this.baseUrl}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': contentType,
-        'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': signature,
-      },
-      body,
-    });
+    return signedSlackPost(`${this.baseUrl}${path}`, body, contentType, secret);
   }
 
   /** Delivers a signed Peeker webhook to the app. */
@@ -154,16 +140,8 @@ export class Harness {
   }
 
   /** Waits until commands, webhook events and the Slack outbox have nothing left to do now. */
-  async settle(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await this.app.runner.idle();
-      await this.app.webhooks.drainNow();
-      await this.app.publisher.drain();
-      // Edits are spaced (≤1/s per message), so some work becomes due only a moment later.
-      if (this.app.outboxDepth() === 0 || Date.now() > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  settle(timeoutMs = 10_000): Promise<void> {
+    return settleApp(this.app, timeoutMs);
   }
 
   /** The ephemeral answers the requester got through the command's response_url. */

@@ -13,16 +13,11 @@
  * answer): the one moment a crash could post a reply twice. The final Slack state is compared with
  * an uninterrupted run of the burst.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ORDER_FORM_CALLBACK, ORDER_REVIEW_CALLBACK } from '../../src/views/ids.js';
 import {
@@ -34,7 +29,17 @@ import {
   type WebhookEvent,
 } from '../fakes/fake-peeker.js';
 import { FakeSlack, type SlackMessage } from '../fakes/fake-slack.js';
-import { allText, SIGNING_SECRET, testEnv, WEBHOOK_SECRET } from '../helpers/harness.js';
+import {
+  type AppProcess,
+  ChildApps,
+  childEnv,
+  interact,
+  queuesEmpty,
+  readDb,
+  sendCommand,
+  waitUntil,
+} from '../helpers/child-app.js';
+import { allText, WEBHOOK_SECRET } from '../helpers/harness.js';
 import { formState, viewSubmission } from '../helpers/order-flow.js';
 
 // ---- parameters -------------------------------------------------------------------------------
@@ -78,206 +83,16 @@ function shuffle<T>(items: T[], rng: () => number): T[] {
   return items;
 }
 
-// ---- child-process helpers (copied from restart.test.ts, which stays untouched) ---------------
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const READY_MSG = 'peeker for slack is ready';
-
-interface LogLine {
-  msg?: string;
-  level?: number;
-  [key: string]: unknown;
-}
-
-interface AppProcess {
-  child: ChildProcess;
-  port: number;
-  baseUrl: string;
-  logs: LogLine[];
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+// ---- child processes (see test/helpers/child-app.ts) -------------------------------------------
 
 /** Everything the current test started; afterEach kills / stops / removes whatever is left. */
-const children = new Set<AppProcess>();
+const apps = new ChildApps();
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
-  await Promise.all(
-    [...children].map(async (app) => {
-      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
-      await app.exited;
-    }),
-  );
-  children.clear();
+  await apps.killAll();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** The child's environment; Slack's Web API is reached through `slackApiUrl` (the proxy). */
-function childEnv(
-  slack: FakeSlack,
-  slackApiUrl: string,
-  peeker: FakePeeker,
-  databasePath: string,
-): NodeJS.ProcessEnv {
-  const passthrough: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) {
-    if (process.env[name] !== undefined) passthrough[name] = process.env[name];
-  }
-  return {
-    ...passthrough,
-    ...testEnv({
-      slack,
-      peeker,
-      databasePath,
-      env: { PORT: '0', POLL_CRON: '* * * * * *', LOG_LEVEL: 'info', SLACK_API_URL: slackApiUrl },
-    }),
-  };
-}
-
-async function startApp(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: LogLine[] = [];
-  const stderr: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  const app: AppProcess = { child, port: 0, baseUrl: '', logs, stderr, exited };
-  children.add(app);
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const ready = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`app not ready after ${timeoutMs} ms\n${describeOutput(app)}`)),
-      timeoutMs,
-    );
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      let parsed: LogLine;
-      try {
-        parsed = JSON.parse(line) as LogLine;
-      } catch {
-        parsed = { msg: line };
-      }
-      logs.push(parsed);
-      if (parsed.msg === READY_MSG && typeof parsed.port === 'number') {
-        clearTimeout(timer);
-        resolve(parsed.port);
-      }
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`app exited (${code ?? signal}) before it was ready\n${describeOutput(app)}`));
-    });
-  });
-  app.port = await ready;
-  app.baseUrl = `http://127.0.0.1:${app.port}`;
-  return app;
-}
-
-/** `kill -9`, and wait until the process is gone. */
-async function kill9(app: AppProcess): Promise<void> {
-  if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
-  const { signal } = await app.exited;
-  children.delete(app);
-  expect(signal).toBe('SIGKILL');
-}
-
-function describeOutput(app: AppProcess): string {
-  const tail = app.logs.slice(-25).map((line) => JSON.stringify(line));
-  return [`stdout (last ${tail.length} lines):`, ...tail, 'stderr:', ...app.stderr.slice(-25)].join('\n');
-}
-
-async function waitUntil<T>(
-  predicate: () => T | Promise<T>,
-  description: string,
-  options: { timeoutMs?: number; app?: AppProcess; intervalMs?: number } = {},
-): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await predicate();
-      if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        [
-          `timed out waiting for: ${description}`,
-          ...(lastError ? [`last error: ${String(lastError)}`] : []),
-          ...(options.app ? [describeOutput(options.app)] : []),
-        ].join('\n'),
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
-  }
-}
-
-// ---- signed Slack requests to the child --------------------------------------------------------
-
-function signedSlackPost(app: AppProcess, body: string): Promise<Response> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return fetch(`${app.baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': signature,
-    },
-    body,
-  });
-}
-
-async function sendCommand(app: AppProcess, slack: FakeSlack, text: string): Promise<number> {
-  const body = new URLSearchParams({
-    token: 'legacy-verification-token',
-    team_id: 'T000FAKE',
-    team_domain: 'fake',
-    channel_id: OPS,
-    channel_name: 'ops',
-    user_id: 'UOPS',
-    user_name: 'ops-person',
-    command: '/peeker',
-    text,
-    api_app_id: 'A000FAKE',
-    response_url: slack.responseUrl(randomBytes(6).toString('hex')),
-    trigger_id: `trig.${randomBytes(8).toString('hex')}`,
-  }).toString();
-  const response = await signedSlackPost(app, body);
-  await response.text();
-  return response.status;
-}
-
-async function interact(app: AppProcess, payload: Record<string, unknown>): Promise<unknown> {
-  const response = await signedSlackPost(
-    app,
-    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-  );
-  expect(response.status).toBe(200);
-  const raw = await response.text();
-  return raw ? (JSON.parse(raw) as unknown) : undefined;
-}
-
-interface Health {
-  status: string;
-  queues?: { slack_outbox: number; webhook_events_pending: number; commands_pending: number };
-}
-
-async function queuesEmpty(app: AppProcess): Promise<boolean> {
-  const response = await fetch(`${app.baseUrl}/healthz`);
-  const queues = ((await response.json()) as Health).queues;
-  return (
-    queues !== undefined &&
-    queues.slack_outbox === 0 &&
-    queues.webhook_events_pending === 0 &&
-    queues.commands_pending === 0
-  );
-}
 
 /**
  * Waits until the app has nothing left to do: every queue empty, and no Slack call for 1.2 s (so
@@ -397,13 +212,15 @@ async function newRun(): Promise<Run> {
     required_domains: { google: DOMAIN_COUNT, microsoft: 0, total: DOMAIN_COUNT },
   });
   const databasePath = join(tempDir, 'db.sqlite');
-  return { slack, proxy, peeker, databasePath, env: childEnv(slack, proxy.url, peeker, databasePath) };
+  // Slack's Web API is reached through the proxy.
+  const env = childEnv(slack, peeker, databasePath, { SLACK_API_URL: proxy.url });
+  return { slack, proxy, peeker, databasePath, env };
 }
 
 /** `/peeker order in #ops` → form → review → "Place order"; resolves with the posted status message. */
 async function placeOrder(run: Run, app: AppProcess): Promise<{ orderId: string; parentTs: string }> {
   const { slack, peeker } = run;
-  expect(await sendCommand(app, slack, `order in <#${OPS}|ops>`)).toBe(200);
+  expect((await sendCommand(app, slack, `order in <#${OPS}|ops>`, { channel: OPS })).status).toBe(200);
   const formCall = await waitUntil(
     () =>
       slack
@@ -587,22 +404,13 @@ async function deliver(
     // app is then applying events and draining the Slack outbox).
     if (kill.mode === 'acks') arm();
     await waitUntil(() => result.killed, `the ${kill.mode} kill`, { timeoutMs: 15_000, app });
-    await kill9(app);
+    await apps.kill9(app);
     run.proxy.hold = undefined;
   }
   return result;
 }
 
 // ---- reading the outcome ------------------------------------------------------------------------
-
-function readDb<T>(path: string, use: (db: Database.Database) => T): T {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    return use(db);
-  } finally {
-    db.close();
-  }
-}
 
 interface EventRow {
   event_id: string;
@@ -760,7 +568,7 @@ async function runBurst(seed: number, plan: readonly KillMode[]): Promise<Outcom
   const startedAt = Date.now();
   const rng = mulberry32(seed);
   const run = await newRun();
-  let app = await startApp(run.env);
+  let app = await apps.start(run.env);
   const { orderId, parentTs } = await placeOrder(run, app);
   const events = buildBurst(seed, orderId);
   const ackedBeforeKill = new Set<string>();
@@ -821,7 +629,7 @@ async function runBurst(seed: number, plan: readonly KillMode[]): Promise<Outcom
     }
 
     const restartedAt = Date.now();
-    app = await startApp(run.env);
+    app = await apps.start(run.env);
     if (kill.mode === 'post') {
       const lookups = () =>
         run.slack
@@ -844,7 +652,7 @@ async function runBurst(seed: number, plan: readonly KillMode[]): Promise<Outcom
     { timeoutMs: 30_000, app },
   );
   await settled(app, run.slack);
-  await kill9(app);
+  await apps.kill9(app);
 
   const { eventRows, replyRows, connectedDomains } = readDb(run.databasePath, (db) => ({
     eventRows: new Map(

@@ -1,11 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   deliverWebhook,
@@ -16,241 +11,33 @@ import {
   type WebhookEvent,
 } from '../fakes/fake-peeker.js';
 import { FakeSlack, type SlackMessage } from '../fakes/fake-slack.js';
-import { allText, SIGNING_SECRET, testEnv, WEBHOOK_SECRET } from '../helpers/harness.js';
+import {
+  type AppProcess,
+  ChildApps,
+  childEnv,
+  health,
+  queuesEmpty,
+  sendCommand,
+  waitUntil,
+  withDb,
+} from '../helpers/child-app.js';
+import { allText, WEBHOOK_SECRET } from '../helpers/harness.js';
 
 // ---- child-process helpers --------------------------------------------------------------------
 //
-// Crash recovery can only be tested honestly in another process: `kill -9` gives the app no chance
-// to flush, close or finish anything. The app runs as `node --import tsx src/main.ts` (what
-// `npm run dev` runs, without the watcher) against the in-process fakes of Slack and Peeker.
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const READY_MSG = 'peeker for slack is ready';
-
-interface LogLine {
-  msg?: string;
-  level?: number;
-  [key: string]: unknown;
-}
-
-interface AppProcess {
-  child: ChildProcess;
-  port: number;
-  baseUrl: string;
-  /** Parsed JSON log lines from stdout (non-JSON lines are kept as `{ msg: <raw line> }`). */
-  logs: LogLine[];
-  stderr: string[];
-  /** Resolves when the process has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** When the process was spawned (ms since epoch). */
-  startedAt: number;
-}
+// The app runs in a child process (see test/helpers/child-app.ts), so that `kill -9` really gives
+// it no chance to flush, close or finish anything.
 
 /** Every child started by the current test; afterEach kills whatever is still alive. */
-const children = new Set<AppProcess>();
-
-function childEnv(slack: FakeSlack, peeker: FakePeeker, databasePath: string): NodeJS.ProcessEnv {
-  const passthrough: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) {
-    if (process.env[name] !== undefined) passthrough[name] = process.env[name];
-  }
-  return {
-    ...passthrough,
-    ...testEnv({
-      slack,
-      peeker,
-      databasePath,
-      env: {
-        PORT: '0',
-        // Poll every second, and re-check an import one second after it was submitted.
-        POLL_CRON: '* * * * * *',
-        IMPORT_POLL_INTERVAL_SECONDS: '1',
-        LOG_LEVEL: 'info',
-      },
-    }),
-  };
-}
-
-/** Spawns the app and resolves once it logged that it is ready (with the port it listens on). */
-async function startApp(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<AppProcess> {
-  const startedAt = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: LogLine[] = [];
-  const stderr: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-
-  const ready = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`app not ready after ${timeoutMs} ms\n${describeOutput(logs, stderr)}`)),
-      timeoutMs,
-    );
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      let parsed: LogLine;
-      try {
-        parsed = JSON.parse(line) as LogLine;
-      } catch {
-        parsed = { msg: line };
-      }
-      logs.push(parsed);
-      if (parsed.msg === READY_MSG && typeof parsed.port === 'number') {
-        clearTimeout(timer);
-        resolve(parsed.port);
-      }
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(
-        new Error(`app exited (${code ?? signal}) before it was ready\n${describeOutput(logs, stderr)}`),
-      );
-    });
-  });
-
-  const app: AppProcess = {
-    child,
-    port: 0,
-    baseUrl: '',
-    logs,
-    stderr,
-    exited,
-    startedAt,
-  };
-  children.add(app);
-  app.port = await ready;
-  app.baseUrl = `http://127.0.0.1:${app.port}`;
-  return app;
-}
-
-/** `kill -9`, and wait until the process is gone. */
-async function kill9(app: AppProcess): Promise<void> {
-  if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
-  const { signal } = await app.exited;
-  children.delete(app);
-  expect(signal).toBe('SIGKILL');
-}
-
-function describeOutput(logs: LogLine[], stderr: string[]): string {
-  const tail = logs.slice(-25).map((line) => JSON.stringify(line));
-  return [`stdout (last ${tail.length} lines):`, ...tail, 'stderr:', ...stderr.slice(-25)].join('\n');
-}
-
-/** Polls `predicate` until it returns a truthy value; on timeout the child's recent output is shown. */
-async function waitUntil<T>(
-  predicate: () => T | Promise<T>,
-  description: string,
-  options: { timeoutMs?: number; app?: AppProcess } = {},
-): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await predicate();
-      if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        [
-          `timed out waiting for: ${description}`,
-          ...(lastError ? [`last error: ${String(lastError)}`] : []),
-          ...(options.app ? [describeOutput(options.app.logs, options.app.stderr)] : []),
-        ].join('\n'),
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** Sends `/peeker <text>` to the child as Slack would: form-encoded and signed (as in the harness). */
-async function sendCommand(
-  app: AppProcess,
-  slack: FakeSlack,
-  text: string,
-  options: { channel?: string; user?: string } = {},
-): Promise<{ status: number; ack: { text?: string } | undefined; responseKey: string }> {
-  const responseKey = randomBytes(6).toString('hex');
-  const body = new URLSearchParams({
-    token: 'legacy-verification-token',
-    team_id: 'T000FAKE',
-    team_domain: 'fake',
-    channel_id: options.channel ?? 'COPS',
-    channel_name: 'ops',
-    user_id: options.user ?? 'UOPS',
-    user_name: 'ops-person',
-    command: '/peeker',
-    text,
-    api_app_id: 'A000FAKE',
-    response_url: slack.responseUrl(responseKey),
-    trigger_id: `trig.${randomBytes(8).toString('hex')}`,
-  }).toString();
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  const response = await fetch(`${app.baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': signature,
-    },
-    body,
-  });
-  const raw = await response.text();
-  let ack: { text?: string } | undefined;
-  try {
-    ack = raw ? (JSON.parse(raw) as { text?: string }) : undefined;
-  } catch {
-    ack = { text: raw };
-  }
-  return { status: response.status, ack, responseKey };
-}
+const apps = new ChildApps();
 
 function sendWebhook(app: AppProcess, event: WebhookEvent): Promise<{ status: number; body: string }> {
   return deliverWebhook(`${app.baseUrl}/peeker/webhooks`, event, { secret: WEBHOOK_SECRET });
 }
 
-interface Health {
-  status: string;
-  queues?: { slack_outbox: number; webhook_events_pending: number; commands_pending: number };
-}
-
-async function health(app: AppProcess): Promise<Health> {
-  const response = await fetch(`${app.baseUrl}/healthz`);
-  return (await response.json()) as Health;
-}
-
 /** Waits until the child has no queued Slack work, no pending webhook event and no unfinished command. */
 async function settled(app: AppProcess, timeoutMs = 15_000): Promise<void> {
-  await waitUntil(
-    async () => {
-      const queues = (await health(app)).queues;
-      return (
-        queues !== undefined &&
-        queues.slack_outbox === 0 &&
-        queues.webhook_events_pending === 0 &&
-        queues.commands_pending === 0
-      );
-    },
-    'every queue of the app to be empty',
-    { timeoutMs, app },
-  );
-}
-
-/** Opens the app's SQLite file from the test (while the app is down, or concurrently thanks to WAL). */
-function withDb<T>(path: string, use: (db: Database.Database) => T): T {
-  const db = new Database(path);
-  try {
-    db.pragma('busy_timeout = 5000');
-    return use(db);
-  } finally {
-    db.close();
-  }
+  await waitUntil(() => queuesEmpty(app), 'every queue of the app to be empty', { timeoutMs, app });
 }
 
 interface EventRow {
@@ -295,18 +82,13 @@ beforeEach(async () => {
   peeker = await FakePeeker.start();
   tempDir = mkdtempSync(join(tmpdir(), 'peeker-restart-'));
   databasePath = join(tempDir, 'db.sqlite');
-  env = childEnv(slack, peeker, databasePath);
+  // Poll every second, and re-check an import one second after it was submitted.
+  env = childEnv(slack, peeker, databasePath, { IMPORT_POLL_INTERVAL_SECONDS: '1' });
 });
 
 afterEach(async () => {
   // Kill every child still alive, even when the test failed half-way.
-  await Promise.all(
-    [...children].map(async (app) => {
-      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
-      await app.exited;
-    }),
-  );
-  children.clear();
+  await apps.killAll();
   await slack.stop();
   await peeker.stop();
   rmSync(tempDir, { recursive: true, force: true });
@@ -359,13 +141,13 @@ function actionRequiredEvent(current: ImportObject): WebhookEvent {
 
 describe('crash and restart on the same SQLite database', { timeout: 60_000 }, () => {
   it('keeps polling a pending import after kill -9, without posting the instructions again', async () => {
-    const first = await startApp(env);
+    const first = await apps.start(env);
     // Killed as soon as the parent exists: the command may not even have answered yet.
     const { importId, parent } = await importAndPost(first, { waitForAnswer: false });
-    await kill9(first);
+    await apps.kill9(first);
 
     const restartedAt = Date.now();
-    const second = await startApp(env);
+    const second = await apps.start(env);
 
     peeker.setImport(importId, { status: 'action_required' });
     await slack.waitFor(
@@ -398,9 +180,9 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
   });
 
   it('does not post the instructions twice when the post landed just before the crash', async () => {
-    const first = await startApp(env);
+    const first = await apps.start(env);
     const { parent } = await importAndPost(first, { waitForAnswer: true });
-    await kill9(first);
+    await apps.kill9(first);
 
     // Play the worst moment of the crash: Slack had the message, but the process died before it
     // recorded the answer (the row is still "posting", with no ts).
@@ -415,7 +197,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
     );
     expect(rewound).toBe(1);
 
-    const second = await startApp(env);
+    const second = await apps.start(env);
     await settled(second);
 
     expect(slack.messagesIn(CUSTOMER)).toHaveLength(1);
@@ -428,9 +210,9 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
   });
 
   it('applies a webhook event that was stored but not applied when the process died', async () => {
-    const first = await startApp(env);
+    const first = await apps.start(env);
     const { importId, parent } = await importAndPost(first, { waitForAnswer: true });
-    await kill9(first);
+    await apps.kill9(first);
 
     // Stored (acknowledged to Peeker) but never applied: written straight into the table.
     const event = completedEvent(peeker.getImport(importId)!);
@@ -442,7 +224,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
     expect(webhookRows(databasePath).get(event.id)?.status).toBe('pending');
     expect(isVerified(slack.message(CUSTOMER, parent.ts))).toBe(false);
 
-    const second = await startApp(env);
+    const second = await apps.start(env);
     await slack.waitFor(
       () => isVerified(slack.message(CUSTOMER, parent.ts)),
       15_000,
@@ -457,7 +239,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
   });
 
   it('finishes an acknowledged command after kill -9 without importing twice', async () => {
-    const first = await startApp(env);
+    const first = await apps.start(env);
     peeker.setLatencyFor({ method: 'POST', path: '/domains/import' }, 3000);
 
     const result = await sendCommand(first, slack, IMPORT_TEXT);
@@ -468,7 +250,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
       5_000,
       'the import request to reach Peeker',
     );
-    await kill9(first);
+    await apps.kill9(first);
 
     // Peeker goes on with the request although its client is gone (as a real server would): the
     // import exists, but its answer was lost with the process.
@@ -479,7 +261,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
     peeker.setLatencyFor({ method: 'POST', path: '/domains/import' }, 0);
 
     const restartedAt = Date.now();
-    const second = await startApp(env);
+    const second = await apps.start(env);
     const answer = await slack.waitFor(
       () => slack.responsesFor(result.responseKey).find((r) => JSON.stringify(r.body).includes('<#CCUST>')),
       15_000,
@@ -513,7 +295,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
   });
 
   it('survives kill -9 in the middle of a burst of webhooks', async () => {
-    const first = await startApp(env);
+    const first = await apps.start(env);
     const { importId, parent } = await importAndPost(first, { waitForAnswer: true });
     const current = peeker.getImport(importId)!;
     // 50 events with distinct IDs: registrar waits and completions, interleaved.
@@ -534,7 +316,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
         return status;
       }),
     );
-    await kill9(first);
+    await apps.kill9(first);
     expect(acked.size).toBeGreaterThanOrEqual(3);
     // Anything that was not a 2xx is a failed delivery (connection reset), never a 4xx/5xx.
     for (const outcome of firstRound) {
@@ -545,7 +327,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
     const afterCrash = webhookRows(databasePath);
     for (const id of acked) expect(afterCrash.has(id), `event ${id} answered 2xx`).toBe(true);
 
-    const second = await startApp(env);
+    const second = await apps.start(env);
     // Peeker redelivers; the worst case is that it redelivers every event.
     const secondRound = await Promise.all(events.map((event) => sendWebhook(second, event)));
     expect(secondRound.map((r) => r.status)).toEqual(events.map(() => 200));
@@ -571,7 +353,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const app = await startApp(env);
+    const app = await apps.start(env);
     await importAndPost(app, { waitForAnswer: true });
 
     const sentAt = Date.now();
@@ -580,7 +362,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
       app.exited,
       new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 8_000)),
     ]);
-    children.delete(app);
+    apps.forget(app);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - sentAt).toBeLessThan(8_000);
     const messages = app.logs.map((line) => line.msg);
@@ -590,7 +372,7 @@ describe('crash and restart on the same SQLite database', { timeout: 60_000 }, (
     expect(existsSync(`${databasePath}-wal`)).toBe(false);
 
     // And it starts again on the same database, healthy.
-    const again = await startApp(env);
+    const again = await apps.start(env);
     expect((await health(again)).status).toBe('ok');
   });
 });
