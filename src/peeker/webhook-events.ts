@@ -38,10 +38,6 @@ const IMPORT_EVENT_STATUS: Record<string, string> = {
   'domain_import.failed': 'failed',
 };
 
-export function isImportEvent(type: string): boolean {
-  return type in IMPORT_EVENT_STATUS;
-}
-
 /**
  * The doc generations disagree on payloads: the newest puts the object flat in `data`
  * (`data.id`, `data.status`), older ones nest it (`data.order`, and by analogy `data.import`).

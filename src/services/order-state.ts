@@ -18,8 +18,6 @@ const RANK: Record<OrderStatus, number> = {
   cancelled: 4,
 };
 
-export const ORDER_STATUSES = Object.keys(RANK) as OrderStatus[];
-
 export function isOrderStatus(value: string): value is OrderStatus {
   return value in RANK;
 }

@@ -75,8 +75,3 @@ export function classifySlackError(error: unknown): SlackFailure {
       return { kind: 'transient', error: 'request_failed', maybeDelivered: true };
   }
 }
-
-/** The Slack error code behind a failed call, for messages to the person who acted. */
-export function slackErrorCode(error: unknown): string {
-  return classifySlackError(error).error;
-}
