@@ -1,3 +1,5 @@
+import type { PeekerErrorView } from '../views/peeker-error.js';
+
 /**
  * Peeker's error taxonomy, mapped from HTTP status like stripe-node's. Every error carries the
  * `Peeker-Request-Id` (when Peeker answered at all) so an ops person can quote it to support, and
@@ -86,16 +88,11 @@ export function errorForStatus(status: number): typeof PeekerError {
   return PeekerInvalidRequestError;
 }
 
-/** What an ops person needs to know about a Peeker failure (plain data for the views). */
-export interface PeekerErrorInfo {
-  /** `rejected`: Peeker said no (fix and retry); `unavailable`: Peeker failed or was unreachable. */
-  kind: 'rejected' | 'unavailable' | 'rate_limited' | 'auth';
-  code: string;
-  message: string;
-  field: string | undefined;
-  requestId: string | undefined;
-  retryAfterSeconds: number | undefined;
-}
+/**
+ * What an ops person needs to know about a Peeker failure: the views' plain-data shape (views may
+ * not import from here, so the type lives with them).
+ */
+export type PeekerErrorInfo = PeekerErrorView;
 
 export function describePeekerError(error: unknown): PeekerErrorInfo {
   if (!(error instanceof PeekerError)) {

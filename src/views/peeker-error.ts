@@ -2,6 +2,7 @@ import { code, escapeMrkdwn } from './text.js';
 
 /** Plain data describing a Peeker failure (see `describePeekerError`). */
 export interface PeekerErrorView {
+  /** `rejected`: Peeker said no (fix and retry); `unavailable`: Peeker failed or was unreachable. */
   kind: 'rejected' | 'unavailable' | 'rate_limited' | 'auth';
   code: string;
   message: string;

@@ -8,8 +8,7 @@
 
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeLocal, listenLocal } from './local-server.js';
 import { pollUntil, type Truthy } from './poll-until.js';
 
 // ---- public types ---------------------------------------------------------------------------
@@ -372,14 +371,10 @@ export class FakePeeker {
   /** Starts a fake on 127.0.0.1 with an ephemeral port. */
   static async start(options: FakePeekerOptions = {}): Promise<FakePeeker> {
     let fake: FakePeeker | undefined;
-    const server = createServer((req, res) => {
+    const { server, port } = await listenLocal((req, res) => {
       if (fake) void fake.dispatch(req, res);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    fake = new FakePeeker(server, (server.address() as AddressInfo).port, options);
+    fake = new FakePeeker(server, port, options);
     return fake;
   }
 
@@ -387,11 +382,7 @@ export class FakePeeker {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeLocal(this.server, this.timers);
   }
 
   /** Back to a fresh state (default bundles, no imports/orders/requests/failures/latency). */

@@ -9,8 +9,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeLocal, listenLocal } from './local-server.js';
 import { pollUntil, type Truthy } from './poll-until.js';
 
 /** One recorded Web API call. `failed` is set when a scripted failure answered it. */
@@ -163,14 +162,10 @@ export class FakeSlack {
   /** Starts a fake on 127.0.0.1 with an ephemeral port. */
   static async start(): Promise<FakeSlack> {
     let fake: FakeSlack | undefined;
-    const server = createServer((req, res) => {
+    const { server, port } = await listenLocal((req, res) => {
       if (fake) void fake.dispatch(req, res);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    fake = new FakeSlack(server, (server.address() as AddressInfo).port);
+    fake = new FakeSlack(server, port);
     return fake;
   }
 
@@ -178,11 +173,7 @@ export class FakeSlack {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeLocal(this.server, this.timers);
   }
 
   /** Back to a fresh state: calls, messages, channels, views, responses, failures and latency. */
