@@ -1,47 +1,46 @@
 import type { AddressInfo } from 'node:net';
-import { registerPeekerCommand } from './commands/index.js';
-import { handleOrder } from './commands/order.js';
-import { createOrderStatusResolver } from './commands/order-status.js';
-import { handlePending } from './commands/pending.js';
+import * as commandListeners from './commands/index.js';
 import { type Config, secretsOf } from './config.js';
+import { createHealthCheck } from './http/health.js';
 import { createHttpServer } from './http/server.js';
 import { createWebhookRoute } from './http/webhook-route.js';
-import { registerHome } from './interactions/home.js';
-import { registerOrderInteractions } from './interactions/order-modal.js';
-import { pollImports } from './jobs/poll-imports.js';
-import { reconcileOrders } from './jobs/reconcile-orders.js';
-import { runTasks } from './jobs/run-tasks.js';
+import * as interactionListeners from './interactions/index.js';
+import { checksPerTick, createPollTick } from './jobs/poll-tick.js';
 import { cronPeriodMs, type RecurringJob, scheduleRecurring } from './jobs/scheduler.js';
+import { createTaskWorker } from './jobs/task-worker.js';
 import { createLogger, type Logger, SecretScrubber } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createPeekerClient, type PeekerClient } from './peeker/client.js';
-import { PeekerAuthenticationError, PeekerPermissionError } from './peeker/errors.js';
+import { createPeekerEnvironment } from './peeker/environment.js';
+import { BundleCache } from './services/bundle-cache.js';
+import { createChannelAudience } from './services/channel-audience.js';
 import { createCommandRunner } from './services/command-runner.js';
 import { createImportEventHandlers } from './services/import-events.js';
-import { createImportService, IMPORT_COMMAND, type ImportCommandArgs } from './services/import-service.js';
-import { createImportTracker, IMPORT_SUBJECT } from './services/import-tracker.js';
+import { createImportService, importCommand } from './services/import-service.js';
+import { createImportTracker } from './services/import-tracker.js';
 import { createOrderEventHandlers } from './services/order-events.js';
-import { createOrderService } from './services/order-service.js';
-import { ACTION_NOTICE_SUBJECT, createOrderTracker, ORDER_SUBJECT } from './services/order-tracker.js';
+import { createOrderFormSession } from './services/order-form-session.js';
+import { createOrderPlacement } from './services/order-placement.js';
+import { createOrderTracker } from './services/order-tracker.js';
+import { createOutboxSubjects } from './services/outbox-subjects.js';
+import { PasswordVault } from './services/password-vault.js';
 import { createWebhookProcessor } from './services/webhook-processor.js';
 import { createBoltApp } from './slack/bolt-app.js';
+import { createModals } from './slack/modals.js';
 import { createSlackPublisher } from './slack/publisher.js';
 import { createResponder } from './slack/responder.js';
-import { classifySlackError } from './slack/slack-errors.js';
-import type { CommandRecord } from './store/commands-repo.js';
+import { createSocketModeConnection } from './slack/socket-mode.js';
+import { checkSlackToken } from './slack/token-check.js';
 import { createCommandsRepo } from './store/commands-repo.js';
-import { type Db, isDatabaseHealthy, openDatabase } from './store/database.js';
+import { type Db, openDatabase } from './store/database.js';
 import { createImportsRepo } from './store/imports-repo.js';
+import { createOrderActionsRepo } from './store/order-actions-repo.js';
+import { createOrderDraftsRepo } from './store/order-drafts-repo.js';
 import { createOrdersRepo } from './store/orders-repo.js';
 import { createSlackOutboxRepo } from './store/slack-outbox-repo.js';
 import { createTasksRepo } from './store/tasks-repo.js';
 import { createWebhookEventsRepo } from './store/webhook-events-repo.js';
-import { renderConnectedBatch } from './views/order-message.js';
-import { section } from './views/text.js';
-
-/** Settled webhook events are kept this long (Peeker redelivers for at most 24 h). */
-const RETAIN_WEBHOOK_EVENTS_DAYS = 14;
-const RETAIN_COMMANDS_DAYS = 30;
+import { renderCommandCrashed } from './views/import-feedback.js';
 
 export interface PeekerAppOptions {
   config: Config;
@@ -54,7 +53,8 @@ export interface PeekerAppOptions {
 
 /**
  * The composition root: builds the database, the Peeker client, the Bolt app, the Slack outbox,
- * the webhook receiver and the poll loop, and wires them. Nothing else constructs these.
+ * the webhook receiver and the poll loop, and wires them. Nothing else constructs these; nothing
+ * here does more than wiring.
  */
 export function createPeekerApp(options: PeekerAppOptions) {
   const { config } = options;
@@ -66,12 +66,15 @@ export function createPeekerApp(options: PeekerAppOptions) {
     ...(options.logWrite ? { write: options.logWrite } : {}),
   });
 
+  // Storage.
   const db: Db = openDatabase(config.databasePath);
   const commands = createCommandsRepo(db);
   const imports = createImportsRepo(db);
   const webhookEvents = createWebhookEventsRepo(db);
   const outbox = createSlackOutboxRepo(db);
+  const drafts = createOrderDraftsRepo(db);
   const orders = createOrdersRepo(db);
+  const actions = createOrderActionsRepo(db);
   const tasks = createTasksRepo(db);
 
   const metrics: Metrics = createMetrics({
@@ -83,6 +86,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     pendingWebhookEvents: () => webhookEvents.pendingCount(),
   });
 
+  // Peeker.
   const peeker: PeekerClient = createPeekerClient({
     baseUrl: config.peeker.apiUrl,
     apiKey: config.peeker.apiKey,
@@ -92,48 +96,37 @@ export function createPeekerApp(options: PeekerAppOptions) {
     logger: logger.child({ component: 'peeker' }),
     metrics,
   });
-  let peekerEnvironment: string | undefined;
-  const isSandbox = () =>
-    peekerEnvironment !== undefined
-      ? peekerEnvironment !== 'live'
-      : config.peeker.apiKey.startsWith('pk_test_');
+  const environment = createPeekerEnvironment({ peeker, apiKey: config.peeker.apiKey, logger });
+  const isSandbox = environment.isSandbox;
 
+  // Slack.
   const { app: bolt, httpListener } = createBoltApp(config, logger, metrics);
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   const responder = createResponder({ client: bolt.client, logger });
-  const orderTracker = createOrderTracker({ db, orders, outbox, tasks });
-  const tracker = createImportTracker({
+  const modals = createModals(bolt.client, logger);
+  const publisher = createSlackPublisher({
+    outbox,
+    client: bolt.client,
+    subjects: createOutboxSubjects({ imports, orders, actions, commands, responder }),
+    logger: logger.child({ component: 'slack-outbox' }),
+    now,
+  });
+  const socketMode = config.slack.mode === 'socket' ? createSocketModeConnection(bolt, logger) : undefined;
+
+  // Imports.
+  const importTracker = createImportTracker({
     db,
     imports,
     outbox,
     pollIntervalSeconds: config.poll.importIntervalSeconds,
   });
-
-  // The import service and the publisher need each other (post now / report failures); the
-  // service is bound below, once both exist.
-  let importService: ReturnType<typeof createImportService> | undefined;
-  const publisher = createSlackPublisher({
-    outbox,
-    client: bolt.client,
-    renderers: {
-      [IMPORT_SUBJECT]: (importId, at) => tracker.render(importId, at),
-      [ORDER_SUBJECT]: (orderId) => orderTracker.render(orderId),
-      [ACTION_NOTICE_SUBJECT]: (actionId) => orderTracker.renderNotice(actionId),
-    },
-    combiners: { domain_connected: (lines) => renderConnectedBatch(lines) },
-    logger: logger.child({ component: 'slack-outbox' }),
-    now,
-    onPostFailed: async (message, failure) => {
-      if (message.subjectType === IMPORT_SUBJECT) await importService?.notifyPostFailure(message, failure);
-    },
-  });
-  importService = createImportService({
+  const importService = createImportService({
     commands,
     imports,
     outbox,
-    tracker,
+    tracker: importTracker,
     peeker,
     publisher,
     responder,
@@ -142,44 +135,36 @@ export function createPeekerApp(options: PeekerAppOptions) {
     isSandbox,
     now,
   });
-  const service = importService;
 
-  const runner = createCommandRunner({
-    commands,
-    handlers: { [IMPORT_COMMAND]: (command) => service.run(command as CommandRecord<ImportCommandArgs>) },
-    logger,
-    now,
-    onCrash: async (command) => {
-      const text =
-        '❌ Something went wrong on our side while running that command. It has been logged; please try again.';
-      await responder.tell(
-        { userId: command.userId, channelId: command.originChannelId, responseUrl: command.responseUrl },
-        { text, blocks: [section(text)] },
-      );
-    },
-  });
-
-  const webhooks = createWebhookProcessor({
-    db,
-    events: webhookEvents,
-    handlers: { ...createImportEventHandlers(tracker), ...createOrderEventHandlers(orderTracker, orders) },
-    logger: logger.child({ component: 'webhooks' }),
+  // Orders.
+  const orderTracker = createOrderTracker({ db, drafts, orders, actions, outbox, tasks });
+  const bundles = new BundleCache(peeker, now);
+  const vault = new PasswordVault();
+  const orderForm = createOrderFormSession({
+    drafts,
+    orders,
+    actions,
+    imports,
+    bundles,
+    vault,
+    modals,
     metrics,
-    onApplied: () => {
-      publisher.notify();
-      runTasksSoon();
-    },
+    approvers: config.orderApprovers,
+    askSmartleadLogin: !config.smartleadDefaultLogin,
+    defaultLoginEmail: config.smartleadDefaultLogin?.email,
+    isSandbox,
     now,
   });
-
-  const orderService = createOrderService({
-    db,
+  const orderPlacement = createOrderPlacement({
+    drafts,
     orders,
     tracker: orderTracker,
     peeker,
     publisher,
     responder,
-    client: bolt.client,
+    modals,
+    vault,
+    audienceOf: createChannelAudience({ imports, client: bolt.client }),
     logger: logger.child({ component: 'orders' }),
     scrubber,
     metrics,
@@ -189,39 +174,69 @@ export function createPeekerApp(options: PeekerAppOptions) {
     now,
   });
 
-  // Follow-up calls events ask for (pending actions after order.action_required), single-flight.
-  let tasksRunning: Promise<unknown> | undefined;
-  let tasksAgain = false;
-  function runTasksSoon(): void {
-    if (tasksRunning) {
-      tasksAgain = true;
-      return;
-    }
-    tasksRunning = runTasks({ tasks, tracker: orderTracker, peeker, logger, now })
-      .then(() => publisher.notify())
-      .catch((error: unknown) => logger.error({ err: error }, 'running tasks failed'))
-      .finally(() => {
-        tasksRunning = undefined;
-        if (tasksAgain) {
-          tasksAgain = false;
-          runTasksSoon();
-        }
-      });
-  }
-
-  const commandDeps = { commands, runner, imports, outbox, peeker, logger, metrics, isSandbox, now };
-  registerPeekerCommand(bolt, commandDeps, {
-    subcommands: {
-      order: (args, parsed) =>
-        handleOrder(args, parsed.kind === 'order' ? parsed : {}, orderService, commandDeps),
-      pending: (args, parsed) =>
-        handlePending(args, parsed.kind === 'pending' ? parsed.orderId : undefined, orders, commandDeps),
+  // Background work: acknowledged commands, webhook events, follow-up tasks, the poll loop.
+  const runner = createCommandRunner({
+    commands,
+    handlers: [importCommand(importService)],
+    logger,
+    now,
+    onCrash: async (command) => {
+      await responder.tell(
+        { userId: command.userId, channelId: command.originChannelId, responseUrl: command.responseUrl },
+        renderCommandCrashed(),
+      );
     },
-    statusResolvers: [createOrderStatusResolver({ orders, tracker: orderTracker, peeker, isSandbox })],
   });
-  registerOrderInteractions(bolt, orderService, logger);
-  registerHome(bolt, { imports, orders, isSandbox, now, logger });
+  const webhooks = createWebhookProcessor({
+    db,
+    events: webhookEvents,
+    handlers: {
+      ...createImportEventHandlers(importTracker),
+      ...createOrderEventHandlers(orderTracker, orders),
+    },
+    logger: logger.child({ component: 'webhooks' }),
+    metrics,
+    now,
+  });
+  const taskWorker = createTaskWorker({ tasks, tracker: orderTracker, peeker, logger, now });
+  const pollAbort = new AbortController();
+  const pollOnce = createPollTick({
+    imports,
+    orders,
+    tasks,
+    commands,
+    webhookEvents,
+    importTracker,
+    orderTracker,
+    bundles,
+    peeker,
+    throttle: peeker.http.createThrottle(config.poll.rateShare),
+    maxChecksPerTick: checksPerTick({
+      rateShare: config.poll.rateShare,
+      rateLimitPerMinute: config.peeker.rateLimitPerMinute,
+      periodMs: cronPeriodMs(config.poll.cron),
+    }),
+    logger,
+    now,
+    signal: pollAbort.signal,
+  });
 
+  // Listeners and routes.
+  commandListeners.register(bolt, {
+    commands,
+    runner,
+    imports,
+    orders,
+    actions,
+    outbox,
+    orderForm,
+    peeker,
+    logger,
+    metrics,
+    isSandbox,
+    now,
+  });
+  interactionListeners.register(bolt, { orderForm, orderPlacement, imports, orders, isSandbox, now, logger });
   const server = createHttpServer(
     {
       ...(httpListener ? { slackEvents: httpListener } : {}),
@@ -233,27 +248,16 @@ export function createPeekerApp(options: PeekerAppOptions) {
         onStored: () => webhooks.notify(),
         now,
       }),
-      health: () => {
-        const healthy = isDatabaseHealthy(db);
-        return {
-          ok: healthy,
-          body: {
-            status: healthy ? 'ok' : 'unavailable',
-            database: healthy ? 'ok' : 'unavailable',
-            slack_mode: config.slack.mode,
-            peeker_environment: peekerEnvironment ?? (isSandbox() ? 'test' : 'live'),
-            ...(healthy
-              ? {
-                  queues: {
-                    slack_outbox: outbox.queueDepth(),
-                    webhook_events_pending: webhookEvents.pendingCount(),
-                    commands_pending: commands.pending().length,
-                  },
-                }
-              : {}),
-          },
-        };
-      },
+      health: createHealthCheck({
+        db,
+        slackMode: config.slack.mode,
+        peekerEnvironment: environment.name,
+        queues: () => ({
+          slack_outbox: outbox.queueDepth(),
+          webhook_events_pending: webhookEvents.pendingCount(),
+          commands_pending: commands.pending().length,
+        }),
+      }),
       metrics: async () => ({
         contentType: metrics.registry.contentType,
         body: await metrics.registry.metrics(),
@@ -262,124 +266,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     logger,
   );
 
-  const pollAbort = new AbortController();
-  const pollThrottle = peeker.http.createThrottle(config.poll.rateShare);
-  const periodMs = cronPeriodMs(config.poll.cron);
-  // The tick's share of the rate limit (at most one minute's worth when ticks are slow), less 10%:
-  // the limiter paces calls evenly, so a full tick would otherwise run into the next one.
-  const maxChecksPerTick = Math.max(
-    1,
-    Math.floor(
-      0.9 *
-        config.poll.rateShare *
-        config.peeker.rateLimitPerMinute *
-        0.95 *
-        (Math.min(periodMs, 60_000) / 60_000),
-    ),
-  );
-
-  async function pollOnce() {
-    const reconciled = await reconcileOrders({
-      orders,
-      tracker: orderTracker,
-      peeker,
-      throttle: pollThrottle,
-      logger: logger.child({ component: 'reconcile' }),
-      now,
-      maxChecks: Math.max(1, Math.floor(maxChecksPerTick / 4)),
-      signal: pollAbort.signal,
-    });
-    await runTasks({ tasks, tracker: orderTracker, peeker, logger, now, throttle: pollThrottle });
-    orderService.warmUp();
-    const result = await pollImports({
-      imports,
-      tracker,
-      peeker,
-      throttle: pollThrottle,
-      logger: logger.child({ component: 'poll' }),
-      now,
-      maxChecks: maxChecksPerTick,
-      signal: pollAbort.signal,
-    });
-    if (result.checked > 0 || reconciled.checked > 0) publisher.notify();
-    pruneOld(now());
-    return { ...result, ordersChecked: reconciled.checked };
-  }
-
-  /** Keeps the database from growing forever: settled rows past their usefulness go, in batches. */
-  function pruneOld(at: number): void {
-    const day = 24 * 3600_000;
-    const removed =
-      webhookEvents.prune(at - RETAIN_WEBHOOK_EVENTS_DAYS * day) +
-      commands.prune(at - RETAIN_COMMANDS_DAYS * day) +
-      tasks.prune(at - RETAIN_COMMANDS_DAYS * day);
-    if (removed > 0) logger.debug({ removed }, 'pruned old rows');
-  }
-
   let pollJob: RecurringJob | undefined;
-  let started = false;
-
-  /**
-   * Socket Mode connects in the background, retrying with backoff: a Slack hiccup at start-up
-   * must not take the webhook receiver and the poll loop down with it (Bolt reconnects by itself
-   * once connected).
-   */
-  let socketStopped = false;
-  async function connectSocketMode(): Promise<void> {
-    for (let attempt = 0; !socketStopped; attempt += 1) {
-      try {
-        await bolt.start();
-        logger.info('socket mode connected');
-        return;
-      } catch (error) {
-        const delay = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
-        logger.warn({ err: error, retryInMs: delay }, 'socket mode connection failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
-      }
-    }
-  }
-
-  async function checkSlackToken(): Promise<void> {
-    try {
-      const identity = await bolt.client.auth.test();
-      logger.info({ team: identity.team, botUserId: identity.user_id }, 'connected to Slack');
-    } catch (error) {
-      const code = classifySlackError(error).error;
-      if (
-        code === 'invalid_auth' ||
-        code === 'token_revoked' ||
-        code === 'not_authed' ||
-        code === 'account_inactive'
-      ) {
-        logger.error({ code }, 'Slack refused SLACK_BOT_TOKEN: check the token');
-      } else {
-        logger.warn({ code }, 'could not reach Slack at start-up; will keep trying as work arrives');
-      }
-    }
-  }
-
-  async function detectEnvironment(): Promise<void> {
-    try {
-      const { data } = await peeker.me.get();
-      peekerEnvironment = data.api_key.environment;
-      logger.info(
-        { environment: peekerEnvironment, partner: data.partner?.name ?? undefined },
-        isSandbox() ? 'connected to Peeker (sandbox)' : 'connected to Peeker (live)',
-      );
-    } catch (error) {
-      if (error instanceof PeekerAuthenticationError || error instanceof PeekerPermissionError) {
-        logger.error(
-          { code: error.code, requestId: error.requestId },
-          'Peeker refused PEEKER_API_KEY: check the key',
-        );
-      } else {
-        logger.warn(
-          { err: error },
-          'could not reach Peeker at start-up; assuming the environment from the key prefix',
-        );
-      }
-    }
-  }
 
   return {
     config,
@@ -392,7 +279,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     runner,
     pollOnce,
     /** Runs due follow-up tasks now (tests). */
-    runTasksNow: () => runTasks({ tasks, tracker: orderTracker, peeker, logger, now }),
+    runTasksNow: taskWorker.runNow,
     /** Slack posts, replies and edits not yet sent. */
     outboxDepth: () => outbox.queueDepth(),
 
@@ -405,18 +292,17 @@ export function createPeekerApp(options: PeekerAppOptions) {
           resolve();
         });
       });
-      if (config.slack.mode === 'socket') void connectSocketMode();
-      started = true;
+      socketMode?.start();
       publisher.start();
       void webhooks.drainNow();
       runner.resumePending();
-      void orderService
+      void orderPlacement
         .resumeSubmitting()
         .catch((error: unknown) => logger.error({ err: error }, 'resuming orders failed'));
-      runTasksSoon();
+      taskWorker.start();
       pollJob = scheduleRecurring('poll', config.poll.cron, async () => void (await pollOnce()), logger);
-      void detectEnvironment();
-      void checkSlackToken();
+      void environment.detect();
+      void checkSlackToken(bolt.client, logger);
       logger.info({ port: this.port(), mode: config.slack.mode }, 'peeker for slack is ready');
     },
 
@@ -436,10 +322,10 @@ export function createPeekerApp(options: PeekerAppOptions) {
       runner.stopAccepting();
       await withTimeout(runner.idle(), 10_000);
       await webhooks.stop();
+      await withTimeout(taskWorker.stop(), 5_000);
       await withTimeout(publisher.drain(), 5_000);
       await publisher.stop();
-      socketStopped = true;
-      if (started && config.slack.mode === 'socket') await bolt.stop().catch(() => undefined);
+      await socketMode?.stop();
       await withTimeout(closed, 5_000);
       server.closeAllConnections();
       db.close();

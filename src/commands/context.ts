@@ -3,8 +3,11 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PeekerClient } from '../peeker/client.js';
 import type { CommandRunner } from '../services/command-runner.js';
+import type { OrderFormSession } from '../services/order-form-session.js';
 import type { CommandsRepo } from '../store/commands-repo.js';
 import type { ImportsRepo } from '../store/imports-repo.js';
+import type { OrderActionsRepo } from '../store/order-actions-repo.js';
+import type { OrdersRepo } from '../store/orders-repo.js';
 import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
 
 /** What the `/peeker` listeners need; built once by the composition root. */
@@ -12,12 +15,20 @@ export interface CommandDeps {
   commands: CommandsRepo;
   runner: CommandRunner;
   imports: ImportsRepo;
+  orders: OrdersRepo;
+  actions: OrderActionsRepo;
   outbox: SlackOutboxRepo;
+  orderForm: OrderFormSession;
   peeker: PeekerClient;
   logger: Logger;
-  metrics?: Metrics;
+  metrics?: Metrics | undefined;
   isSandbox: () => boolean;
   now: () => number;
 }
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** Counts one `/peeker` invocation by subcommand and outcome. */
+export function countCommand(deps: CommandDeps, subcommand: string, outcome: string): void {
+  deps.metrics?.commands.inc({ subcommand, outcome });
+}

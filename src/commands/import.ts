@@ -2,7 +2,7 @@ import { parseDomainList } from '../parsing/domains.js';
 import { IMPORT_COMMAND, type ImportCommandArgs } from '../services/import-service.js';
 import { renderUsageError } from '../views/help.js';
 import { importAcknowledged, importInvalid } from '../views/import-feedback.js';
-import type { CommandArgs, CommandDeps } from './context.js';
+import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
 
 /** Peeker's job limit per request is 500; above this many we ask for smaller batches. */
 export const MAX_DOMAINS_PER_COMMAND = 5000;
@@ -21,8 +21,7 @@ export async function handleImport(
   const { domains, invalid } = parseDomainList(parsed.domainText);
   if (invalid.length > 0) {
     await ack({ response_type: 'ephemeral', ...importInvalid(invalid, domains.length) });
-    deps.metrics?.commands.inc({ subcommand: 'import', outcome: 'invalid_input' });
-    return;
+    return countCommand(deps, 'import', 'invalid_input');
   }
   if (domains.length === 0 || domains.length > MAX_DOMAINS_PER_COMMAND) {
     await ack({
@@ -34,8 +33,7 @@ export async function handleImport(
           : `That is ${domains.length} domains; import at most ${MAX_DOMAINS_PER_COMMAND} per command.`,
       ),
     });
-    deps.metrics?.commands.inc({ subcommand: 'import', outcome: 'invalid_input' });
-    return;
+    return countCommand(deps, 'import', 'invalid_input');
   }
   const channelId = parsed.channel?.id ?? command.channel_id;
   const commandArgs: ImportCommandArgs = { domains, channelId };

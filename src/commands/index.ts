@@ -1,31 +1,20 @@
 import type { App } from '@slack/bolt';
 import { parseCommandText } from '../parsing/command-text.js';
 import { renderUnknownSubcommand, renderUsageError } from '../views/help.js';
-import type { CommandArgs, CommandDeps } from './context.js';
+import { type CommandDeps, countCommand } from './context.js';
 import { handleHelp } from './help.js';
 import { handleImport } from './import.js';
-import { handleStatus, type StatusResolver } from './status.js';
+import { handleOrder } from './order.js';
+import { handlePending } from './pending.js';
+import { handleStatus } from './status.js';
 
 export type { CommandDeps } from './context.js';
 
-/** Subcommands added by later features (order, pending), keyed by name. */
-export type SubcommandHandler = (
-  args: CommandArgs,
-  parsed: ReturnType<typeof parseCommandText>,
-) => Promise<void>;
-
 /**
- * Registers `/peeker`. One thin router: parse the (Slack-escaped) text, then hand over to the
+ * Registers `/peeker`: one thin router that parses the (Slack-escaped) text and hands over to the
  * subcommand's handler, which acknowledges within Slack's 3 s deadline.
  */
-export function registerPeekerCommand(
-  app: App,
-  deps: CommandDeps,
-  extensions: {
-    subcommands?: Partial<Record<'order' | 'pending', SubcommandHandler>>;
-    statusResolvers?: StatusResolver[];
-  } = {},
-): void {
+export function register(app: App, deps: CommandDeps): void {
   app.command('/peeker', async (args) => {
     const parsed = parseCommandText(args.command.text ?? '');
     switch (parsed.kind) {
@@ -34,31 +23,23 @@ export function registerPeekerCommand(
       case 'import':
         return handleImport(args, parsed, deps);
       case 'status':
-        return handleStatus(args, parsed.target, deps, extensions.statusResolvers ?? []);
+        return handleStatus(args, parsed.target, deps);
       case 'order':
-      case 'pending': {
-        const handler = extensions.subcommands?.[parsed.kind];
-        if (handler) return handler(args, parsed);
-        await args.ack({
-          response_type: 'ephemeral',
-          text: `\`/peeker ${parsed.kind}\` is not available yet.`,
-        });
-        return;
-      }
+        return handleOrder(args, parsed, deps);
+      case 'pending':
+        return handlePending(args, parsed.orderId, deps);
       case 'invalid':
         await args.ack({
           response_type: 'ephemeral',
           ...renderUsageError(parsed.subcommand, parsed.message),
         });
-        deps.metrics?.commands.inc({ subcommand: parsed.subcommand, outcome: 'invalid_input' });
-        return;
+        return countCommand(deps, parsed.subcommand, 'invalid_input');
       case 'unknown':
         await args.ack({
           response_type: 'ephemeral',
           ...renderUnknownSubcommand(parsed.word, parsed.suggestion, deps.isSandbox()),
         });
-        deps.metrics?.commands.inc({ subcommand: 'unknown', outcome: 'invalid_input' });
-        return;
+        return countCommand(deps, 'unknown', 'invalid_input');
     }
   });
 }

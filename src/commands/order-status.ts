@@ -1,36 +1,33 @@
-import type { PeekerClient } from '../peeker/client.js';
 import { PeekerNotFoundError } from '../peeker/errors.js';
-import type { OrderTracker } from '../services/order-tracker.js';
-import type { OrdersRepo } from '../store/orders-repo.js';
-import { renderOrderStatus } from '../views/order-message.js';
-import { code, section } from '../views/text.js';
-import type { StatusResolver } from './status.js';
+import { orderMessageModel } from '../services/order-tracker.js';
+import type { RenderedMessage } from '../views/blocks.js';
+import { renderOrderStatus, renderUntrackedOrderStatus } from '../views/order-message.js';
+import type { CommandDeps } from './context.js';
 
-/** `/peeker status ord_…`: from SQLite when we follow the order, else `GET /orders/{id}`. */
-export function createOrderStatusResolver(deps: {
-  orders: OrdersRepo;
-  tracker: OrderTracker;
-  peeker: PeekerClient;
-  isSandbox: () => boolean;
-}): StatusResolver {
-  return {
-    kind: 'order',
-    matches: (target) => /^ord_[A-Za-z0-9]+$/.test(target),
-    local(target) {
-      const order = deps.orders.order(target);
-      return order
-        ? renderOrderStatus({ ...deps.tracker.model(order), audience: 'ops', channelId: order.channelId })
-        : undefined;
-    },
-    async remote(target) {
-      try {
-        const { data } = await deps.peeker.orders.get(target);
-        const text = `Order ${code(data.id)} — Peeker says ${code(data.status)}${data.domain_count ? ` · ${data.domain_count} domains` : ''}. It was not placed from Slack, so no channel follows it.`;
-        return { text, blocks: [section(text)] };
-      } catch (error) {
-        if (error instanceof PeekerNotFoundError) return undefined;
-        throw error;
-      }
-    },
-  };
+export const ORDER_ID = /^ord_[A-Za-z0-9]+$/;
+
+/** `/peeker status ord_…` from SQLite, when we follow the order. */
+export function localOrderStatus(orderId: string, deps: CommandDeps): RenderedMessage | undefined {
+  const order = deps.orders.get(orderId);
+  return order
+    ? renderOrderStatus({ ...orderMessageModel(order, deps), audience: 'ops', channelId: order.channelId })
+    : undefined;
+}
+
+/** `/peeker status ord_…` for an order placed elsewhere: `GET /orders/{id}` (undefined when unknown). */
+export async function remoteOrderStatus(
+  orderId: string,
+  deps: CommandDeps,
+): Promise<RenderedMessage | undefined> {
+  try {
+    const { data } = await deps.peeker.orders.get(orderId);
+    return renderUntrackedOrderStatus({
+      id: data.id,
+      status: data.status,
+      domainCount: data.domain_count ?? null,
+    });
+  } catch (error) {
+    if (error instanceof PeekerNotFoundError) return undefined;
+    throw error;
+  }
 }

@@ -1,9 +1,8 @@
 import { describePeekerError } from '../peeker/errors.js';
 import { actionFromPeeker, toActionView } from '../services/order-tracker.js';
-import type { OrdersRepo } from '../store/orders-repo.js';
 import { renderPendingList } from '../views/order-message.js';
 import { peekerErrorText } from '../views/peeker-error.js';
-import type { CommandArgs, CommandDeps } from './context.js';
+import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
 
 /**
  * `/peeker pending [ord_…]`: the open pending actions we know of (kept current by the
@@ -13,14 +12,12 @@ import type { CommandArgs, CommandDeps } from './context.js';
 export async function handlePending(
   { ack, respond }: CommandArgs,
   orderId: string | undefined,
-  orders: OrdersRepo,
   deps: CommandDeps,
 ): Promise<void> {
-  if (!orderId || orders.order(orderId)) {
-    const actions = orderId ? orders.openActions(orderId) : orders.allOpenActions(50);
+  if (!orderId || deps.orders.get(orderId)) {
+    const actions = orderId ? deps.actions.openFor(orderId) : deps.actions.allOpen(50);
     await ack({ response_type: 'ephemeral', ...renderPendingList(actions.map(toActionView), orderId) });
-    deps.metrics?.commands.inc({ subcommand: 'pending', outcome: 'ok' });
-    return;
+    return countCommand(deps, 'pending', 'ok');
   }
   await ack({ response_type: 'ephemeral', text: '🔎 Not followed here — asking Peeker…' });
   try {
@@ -29,12 +26,12 @@ export async function handlePending(
       .filter((action) => action.status === 'open')
       .map((action) => toActionView(actionFromPeeker(orderId, action)));
     await respond({ response_type: 'ephemeral', ...renderPendingList(actions, orderId) });
-    deps.metrics?.commands.inc({ subcommand: 'pending', outcome: 'ok' });
+    countCommand(deps, 'pending', 'ok');
   } catch (error) {
     await respond({
       response_type: 'ephemeral',
       text: peekerErrorText('list the pending actions', describePeekerError(error)),
     }).catch(() => undefined);
-    deps.metrics?.commands.inc({ subcommand: 'pending', outcome: 'peeker_error' });
+    countCommand(deps, 'pending', 'peeker_error');
   }
 }

@@ -2,7 +2,7 @@ import { normalizeDomain } from '../parsing/domains.js';
 import { describePeekerError, PeekerNotFoundError } from '../peeker/errors.js';
 import type { PeekerImport } from '../peeker/imports.js';
 import type { ImportRecord } from '../store/imports-repo.js';
-import type { RenderedMessage } from '../views/import-message.js';
+import type { RenderedMessage } from '../views/blocks.js';
 import { peekerErrorText } from '../views/peeker-error.js';
 import {
   renderPeekerImportStatus,
@@ -10,19 +10,14 @@ import {
   renderStatusUsage,
   renderTrackedImportStatus,
 } from '../views/status.js';
-import type { CommandArgs, CommandDeps } from './context.js';
+import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
+import { localOrderStatus, ORDER_ID, remoteOrderStatus } from './order-status.js';
 
-/** Extra `status` resolvers registered by later features (orders). */
-export type StatusResolver = {
-  matches(target: string): boolean;
-  local(target: string): RenderedMessage | undefined;
-  remote(target: string): Promise<RenderedMessage | undefined>;
-  kind: 'order';
-};
+const IMPORT_ID = /^im[pj]_[A-Za-z0-9]+$/;
 
 function trackedStatus(record: ImportRecord, deps: CommandDeps, focusDomain?: string): RenderedMessage {
   const now = deps.now();
-  const message = deps.outbox.messageFor('import', record.id);
+  const message = deps.outbox.messageFor({ type: 'import', id: record.id });
   return renderTrackedImportStatus(
     {
       importId: record.id,
@@ -73,17 +68,16 @@ export async function handleStatus(
   { ack, respond }: CommandArgs,
   target: string,
   deps: CommandDeps,
-  resolvers: readonly StatusResolver[],
 ): Promise<void> {
-  const count = (outcome: string) => deps.metrics?.commands.inc({ subcommand: 'status', outcome });
+  const count = (outcome: string) => countCommand(deps, 'status', outcome);
   if (target === '') {
     await ack({ response_type: 'ephemeral', ...renderStatusUsage('Which domain, import or order?') });
     return count('invalid_input');
   }
-  const resolver = resolvers.find((candidate) => candidate.matches(target));
-  const isImportId = /^imp_[A-Za-z0-9]+$/.test(target) || /^imj_[A-Za-z0-9]+$/.test(target);
-  const domain = resolver || isImportId ? undefined : normalizeDomain(target);
-  if (!resolver && !isImportId && !domain) {
+  const isOrderId = ORDER_ID.test(target);
+  const isImportId = IMPORT_ID.test(target);
+  const domain = isOrderId || isImportId ? undefined : normalizeDomain(target);
+  if (!isOrderId && !isImportId && !domain) {
     await ack({
       response_type: 'ephemeral',
       ...renderStatusUsage(`I can’t read \`${target.slice(0, 80)}\` as a domain or an ID.`),
@@ -91,8 +85,8 @@ export async function handleStatus(
     return count('invalid_input');
   }
 
-  const local = resolver
-    ? resolver.local(target)
+  const local = isOrderId
+    ? localOrderStatus(target, deps)
     : isImportId
       ? (() => {
           const record = deps.imports.get(target);
@@ -110,8 +104,8 @@ export async function handleStatus(
   await ack({ response_type: 'ephemeral', text: '🔎 Not followed here yet — asking Peeker…' });
   try {
     let answer: RenderedMessage | undefined;
-    if (resolver) {
-      answer = await resolver.remote(target);
+    if (isOrderId) {
+      answer = await remoteOrderStatus(target, deps);
     } else if (isImportId) {
       const kind = target.startsWith('imp_') ? 'sync' : 'job';
       answer = await deps.peeker.imports
@@ -129,7 +123,7 @@ export async function handleStatus(
     await respond({
       response_type: 'ephemeral',
       ...(answer ??
-        renderStatusNotFound(domain ?? target, resolver ? resolver.kind : isImportId ? 'import' : 'domain')),
+        renderStatusNotFound(domain ?? target, isOrderId ? 'order' : isImportId ? 'import' : 'domain')),
     });
     count(answer ? 'ok' : 'not_found');
   } catch (error) {

@@ -1,21 +1,10 @@
 import type { App } from '@slack/bolt';
-import type { Logger } from '../logger.js';
 import { classifySlackError } from '../slack/slack-errors.js';
-import type { ImportsRepo } from '../store/imports-repo.js';
-import type { OrdersRepo } from '../store/orders-repo.js';
 import { renderHome } from '../views/home.js';
+import type { InteractionDeps } from './context.js';
 
 /** Publishes the App Home tab whenever someone opens it. */
-export function registerHome(
-  app: App,
-  deps: {
-    imports: ImportsRepo;
-    orders: OrdersRepo;
-    isSandbox: () => boolean;
-    now: () => number;
-    logger: Logger;
-  },
-): void {
+export function registerHome(app: App, deps: InteractionDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const imports = deps.imports.recent(10).map((record) => ({

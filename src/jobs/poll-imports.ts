@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { Logger } from '../logger.js';
 import type { PeekerClient } from '../peeker/client.js';
 import { PeekerNotFoundError } from '../peeker/errors.js';
@@ -27,41 +28,34 @@ export interface PollResult {
 }
 
 /**
- * One tick of the poll loop (SPEC §3.2): re-checks the unfinished imports that are due, most
+ * One tick of the poll loop: re-checks the unfinished imports that are due, most
  * overdue first, and feeds each answer to the same state machine as the webhooks. A failing
  * check is recorded and retried later; it never stops the tick.
  */
 export async function pollImports(deps: PollImportsDeps): Promise<PollResult> {
   const due = deps.imports.due(deps.now(), deps.maxChecks);
   const result: PollResult = { checked: 0, changed: 0, failed: 0 };
-  let next = 0;
-  const worker = async () => {
-    while (next < due.length && !deps.signal?.aborted) {
-      const record = due[next++];
-      if (!record) break;
-      try {
-        const { data } = await deps.peeker.imports.get(record.id, record.kind, {
-          throttle: deps.throttle,
-          ...(deps.signal ? { signal: deps.signal } : {}),
-        });
-        const transition = deps.tracker.apply(record.id, observe(data, 'poll'), 'poll', deps.now());
-        result.checked += 1;
-        if (transition?.changes.length) result.changed += 1;
-      } catch (error) {
-        if (deps.signal?.aborted) break;
-        result.failed += 1;
-        deps.tracker.recordCheckFailure(record.id, deps.now());
-        deps.logger.warn(
-          {
-            importId: record.id,
-            err: error,
-            notFound: error instanceof PeekerNotFoundError,
-          },
-          'import check failed; will retry later',
-        );
-      }
+  const limit = pLimit(deps.concurrency ?? 8);
+  const check = async (record: (typeof due)[number]) => {
+    if (deps.signal?.aborted) return;
+    try {
+      const { data } = await deps.peeker.imports.get(record.id, record.kind, {
+        throttle: deps.throttle,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      const transition = deps.tracker.apply(record.id, observe(data, 'poll'), 'poll', deps.now());
+      result.checked += 1;
+      if (transition?.changes.length) result.changed += 1;
+    } catch (error) {
+      if (deps.signal?.aborted) return;
+      result.failed += 1;
+      deps.tracker.recordCheckFailure(record.id, deps.now());
+      deps.logger.warn(
+        { importId: record.id, err: error, notFound: error instanceof PeekerNotFoundError },
+        'import check failed; will retry later',
+      );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 8, due.length) }, worker));
+  await Promise.all(due.map((record) => limit(() => check(record))));
   return result;
 }

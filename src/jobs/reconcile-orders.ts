@@ -16,7 +16,7 @@ export interface ReconcileDeps {
 }
 
 /**
- * Part of the poll tick (SPEC §3.2): unfinished orders that have been quiet for a while are
+ * Part of the poll tick: unfinished orders that have been quiet for a while are
  * re-read with `GET /orders/{id}`, because Peeker stops retrying a webhook after 5 attempts. The
  * answer goes through the same state machine as the webhooks, so it can only move forward.
  */

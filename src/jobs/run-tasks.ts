@@ -1,3 +1,4 @@
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import type { Logger } from '../logger.js';
 import type { PeekerClient } from '../peeker/client.js';
 import { describePeekerError, PeekerNotFoundError } from '../peeker/errors.js';
@@ -6,6 +7,8 @@ import { FETCH_PENDING_TASK, type OrderTracker } from '../services/order-tracker
 import type { TasksRepo } from '../store/tasks-repo.js';
 
 const MAX_ATTEMPTS = 8;
+/** A failing task is retried 2 s, 4 s, 8 s… later, at most 15 minutes apart. */
+const TASK_RETRY_BACKOFF: BackoffPolicy = { baseMs: 2000, capMs: 15 * 60_000, jitter: false };
 
 export interface RunTasksDeps {
   tasks: TasksRepo;
@@ -46,7 +49,7 @@ export async function runTasks(deps: RunTasksDeps): Promise<{ done: number; fail
           'task failed for good',
         );
       } else {
-        deps.tasks.retryAt(task.id, deps.now() + Math.min(15 * 60_000, 2000 * 2 ** task.attempts), info.code);
+        deps.tasks.retryAt(task.id, deps.now() + backoffDelay(TASK_RETRY_BACKOFF, task.attempts), info.code);
       }
       result.failed += 1;
     }

@@ -1,7 +1,34 @@
+import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { CommandRecord, CommandsRepo } from '../store/commands-repo.js';
 
-export type CommandHandler = (command: CommandRecord<never>) => Promise<void>;
+/**
+ * A slash command whose work outlives its acknowledgement: stored in SQLite before the ack, run in
+ * the background, and resumed after a crash. `args` is the schema of what the listener stored, so
+ * a resumed command is parsed again rather than trusted.
+ */
+export interface DurableCommand<Args> {
+  kind: string;
+  args: z.ZodType<Args>;
+  run(command: CommandRecord<Args>): Promise<void>;
+}
+
+/** A {@link DurableCommand} with its argument type checked at the boundary, ready for the runner. */
+export interface RegisteredCommand {
+  kind: string;
+  execute(command: CommandRecord): Promise<void>;
+}
+
+/** Registers a durable command: its stored arguments are parsed with its schema before it runs. */
+export function durableCommand<Args>(spec: DurableCommand<Args>): RegisteredCommand {
+  return {
+    kind: spec.kind,
+    async execute(command) {
+      const args = spec.args.parse(command.args);
+      await spec.run({ ...command, args });
+    },
+  };
+}
 
 /**
  * Runs acknowledged commands in the background and, on start-up, the ones a previous process
@@ -10,25 +37,26 @@ export type CommandHandler = (command: CommandRecord<never>) => Promise<void>;
  */
 export function createCommandRunner(options: {
   commands: CommandsRepo;
-  handlers: Record<string, CommandHandler>;
+  handlers: readonly RegisteredCommand[];
   logger: Logger;
   /** Tell the requester something went wrong on our side (the handler threw). */
   onCrash?: (command: CommandRecord, error: unknown) => Promise<void>;
   now?: () => number;
 }) {
   const now = options.now ?? Date.now;
+  const handlers = new Map(options.handlers.map((handler) => [handler.kind, handler]));
   const inFlight = new Map<number, Promise<void>>();
   let accepting = true;
 
   async function execute(command: CommandRecord): Promise<void> {
-    const handler = options.handlers[command.kind];
+    const handler = handlers.get(command.kind);
     if (!handler) {
       options.logger.error({ commandId: command.id, kind: command.kind }, 'no handler for stored command');
       options.commands.finish(command.id, 'no_handler', now());
       return;
     }
     try {
-      await handler(command as CommandRecord<never>);
+      await handler.execute(command);
     } catch (error) {
       options.logger.error(
         { commandId: command.id, kind: command.kind, err: error },

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PeekerClient } from '../peeker/client.js';
@@ -11,24 +13,19 @@ import {
 import type { PeekerImport } from '../peeker/imports.js';
 import type { PostOutcome, SlackPublisher } from '../slack/publisher.js';
 import type { Responder } from '../slack/responder.js';
-import type { SlackFailure } from '../slack/slack-errors.js';
 import type { CommandRecord, CommandsRepo } from '../store/commands-repo.js';
 import type { ImportKind, ImportsRepo } from '../store/imports-repo.js';
-import type { OutboxMessage, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
-import {
-  type ImportReportView,
-  importReport,
-  type PostView,
-  postFailureAdvice,
-} from '../views/import-feedback.js';
-import { section } from '../views/text.js';
+import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
+import { type ImportReportView, importReport, type PostView } from '../views/import-feedback.js';
+import { durableCommand, type RegisteredCommand } from './command-runner.js';
 import type { ImportTracker } from './import-tracker.js';
 
-/** What `/peeker import` stores before it acknowledges (SPEC §2.2). */
-export interface ImportCommandArgs {
-  domains: string[];
-  channelId: string;
-}
+/** What `/peeker import` stores before it acknowledges: the parsed domains and the customer channel. */
+export const importCommandArgs = z.object({
+  domains: z.array(z.string().min(1)).min(1),
+  channelId: z.string().min(1),
+});
+export type ImportCommandArgs = z.output<typeof importCommandArgs>;
 
 export const IMPORT_COMMAND = 'import';
 
@@ -51,7 +48,7 @@ export interface ImportServiceDeps {
   metrics?: Metrics;
   isSandbox: () => boolean;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 /** Splits the list the way Peeker wants it: one synchronous import, or jobs of ≤500. */
@@ -76,7 +73,7 @@ type BatchResult =
  */
 export function createImportService(deps: ImportServiceDeps) {
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = deps.sleep ?? ((ms: number) => sleep(ms));
 
   async function submit(
     kind: ImportKind,
@@ -108,7 +105,7 @@ export function createImportService(deps: ImportServiceDeps) {
         for (const waitMs of LOST_ANSWER_LOOKUP_DELAYS_MS) {
           const found = await findExisting(domains).catch(() => undefined);
           if (found) return found;
-          await sleep(waitMs);
+          await wait(waitMs);
         }
         deps.logger.warn(
           { domains: domains.length },
@@ -158,12 +155,16 @@ export function createImportService(deps: ImportServiceDeps) {
     const args = command.args;
     const recorded = deps.imports.forBatch(command.id, batch);
     if (recorded) {
-      const message = deps.outbox.ensureMessage('import', recorded.id, recorded.channelId, now());
+      const message = deps.outbox.ensureMessage(
+        { type: 'import', id: recorded.id },
+        recorded.channelId,
+        now(),
+      );
       return { ok: true, importId: recorded.id, messageId: message.id, alreadyTracked: false };
     }
     const trackedId = trackedImportFor(plan.domains);
     if (trackedId) {
-      const message = deps.outbox.ensureMessage('import', trackedId, args.channelId, now());
+      const message = deps.outbox.ensureMessage({ type: 'import', id: trackedId }, args.channelId, now());
       // It was posted nowhere (bot not invited, say): post it now where it was asked for.
       if (message.state === 'failed') deps.outbox.moveTo(message.id, args.channelId);
       return { ok: true, importId: trackedId, messageId: message.id, alreadyTracked: true };
@@ -199,25 +200,6 @@ export function createImportService(deps: ImportServiceDeps) {
   }
 
   return {
-    /**
-     * The background publisher could not post an import's instructions (after the command had
-     * already answered, e.g. following a rate-limit wait): tell the person who asked.
-     */
-    async notifyPostFailure(message: OutboxMessage, failure: SlackFailure): Promise<void> {
-      const record = deps.imports.get(message.subjectId);
-      if (!record) return;
-      const command = record.commandId !== null ? deps.commands.get(record.commandId) : undefined;
-      const text = `⚠️ ${postFailureAdvice(message.channelId, failure.error)}`;
-      await deps.responder.tell(
-        {
-          userId: record.requestedBy,
-          channelId: command?.originChannelId ?? message.channelId,
-          responseUrl: command?.responseUrl ?? null,
-        },
-        { text, blocks: [section(text)] },
-      );
-    },
-
     async run(command: CommandRecord<ImportCommandArgs>): Promise<void> {
       deps.commands.startAttempt(command.id, now());
       const current = { ...command, attempts: command.attempts + 1 };
@@ -248,7 +230,6 @@ export function createImportService(deps: ImportServiceDeps) {
           post: postView(post),
         });
       }
-      deps.publisher.notify();
       await deps.responder.tell(
         { userId: command.userId, channelId: command.originChannelId, responseUrl: command.responseUrl },
         importReport(report),
@@ -266,3 +247,12 @@ export function createImportService(deps: ImportServiceDeps) {
 }
 
 export type ImportService = ReturnType<typeof createImportService>;
+
+/** `/peeker import` as a durable command: stored before the ack, finished (or resumed) in the background. */
+export function importCommand(service: ImportService): RegisteredCommand {
+  return durableCommand({
+    kind: IMPORT_COMMAND,
+    args: importCommandArgs,
+    run: (command) => service.run(command),
+  });
+}

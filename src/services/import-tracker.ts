@@ -1,14 +1,9 @@
+import { backoffDelay } from '../lib/backoff.js';
 import type { PeekerImport } from '../peeker/imports.js';
 import type { Db } from '../store/database.js';
 import type { ImportDomain, ImportRecord, ImportsRepo } from '../store/imports-repo.js';
-import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
-import {
-  type ImportMessageModel,
-  type ImportReplyKind,
-  type RenderedMessage,
-  renderImportMessage,
-  renderImportReply,
-} from '../views/import-message.js';
+import type { OutboxSubject, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
+import { type ImportMessageModel, type ImportReplyKind, renderImportReply } from '../views/import-message.js';
 import {
   type ImportChange,
   type ImportObservation,
@@ -21,7 +16,25 @@ import {
   transitionImport,
 } from './import-state.js';
 
-export const IMPORT_SUBJECT = 'import';
+const importSubject = (importId: string): OutboxSubject => ({ type: 'import', id: importId });
+
+/** The customer-facing instructions message's model of an import (its parent renders from this). */
+export function importMessageModel(
+  record: ImportRecord,
+  domains: readonly ImportDomain[],
+  now: number,
+): ImportMessageModel {
+  return {
+    phase: record.phase,
+    domains: domains.map((domain) => ({
+      domain: domain.domain,
+      state: domain.state,
+      failureReason: domain.failureReason,
+    })),
+    nameserverGroups: record.nameserverGroups,
+    waitedMs: now - (record.nameserversAt ?? record.submittedAt),
+  };
+}
 
 export type ObservationSource = 'poll' | 'webhook';
 
@@ -42,28 +55,15 @@ export interface ImportTrackerDeps {
 export function createImportTracker(deps: ImportTrackerDeps) {
   const { db, imports, outbox } = deps;
 
-  function model(record: ImportRecord, domains: readonly ImportDomain[], now: number): ImportMessageModel {
-    return {
-      phase: record.phase,
-      domains: domains.map((domain) => ({
-        domain: domain.domain,
-        state: domain.state,
-        failureReason: domain.failureReason,
-      })),
-      nameserverGroups: record.nameserverGroups,
-      waitedMs: now - (record.nameserversAt ?? record.submittedAt),
-    };
-  }
-
-  function enqueueReplies(record: ImportRecord, changes: readonly ImportChange[], now: number): void {
-    const message = outbox.messageFor(IMPORT_SUBJECT, record.id);
-    if (!message) return;
-    const view = model(record, imports.domainsOf(record.id), now);
+  function queueReplies(record: ImportRecord, changes: readonly ImportChange[], now: number): void {
+    if (changes.length === 0) return;
+    const subject = importSubject(record.id);
+    const view = importMessageModel(record, imports.domainsOf(record.id), now);
     for (const change of changes) {
       if (change.kind === 'rows_failed') {
         const failed = view.domains.filter((domain) => change.domains.includes(domain.domain));
-        outbox.enqueueReply(
-          message.id,
+        outbox.queueReply(
+          subject,
           `import:${record.id}:rows_failed:${[...change.domains].sort().join(',')}`,
           renderImportReply('failed', view, failed),
           now,
@@ -71,7 +71,7 @@ export function createImportTracker(deps: ImportTrackerDeps) {
         continue;
       }
       const kind: ImportReplyKind = change.kind;
-      outbox.enqueueReply(message.id, `import:${record.id}:${kind}`, renderImportReply(kind, view), now);
+      outbox.queueReply(subject, `import:${record.id}:${kind}`, renderImportReply(kind, view), now);
     }
   }
 
@@ -85,13 +85,13 @@ export function createImportTracker(deps: ImportTrackerDeps) {
       const existing = imports.get(peekerImport.id);
       if (existing) {
         // Peeker returned an import we already follow (same domain set sent again).
-        const message = outbox.ensureMessage(IMPORT_SUBJECT, existing.id, existing.channelId, now);
+        const message = outbox.ensureMessage(importSubject(existing.id), existing.channelId, now);
         return { record: existing, messageId: message.id, isNew: false };
       }
       const { record, domains } = initialImport(peekerImport, submitted, context, now);
       if (!isFinished(record.phase)) record.nextCheckAt = nextCheckAt(record, now, deps.pollIntervalSeconds);
       imports.insert(record, domains);
-      const message = outbox.ensureMessage(IMPORT_SUBJECT, record.id, record.channelId, now);
+      const message = outbox.ensureMessage(importSubject(record.id), record.channelId, now);
       return { record, messageId: message.id, isNew: true };
     },
   );
@@ -118,9 +118,9 @@ export function createImportTracker(deps: ImportTrackerDeps) {
       if (transition.changed || (source === 'poll' && record.phase === 'waiting_on_registrar')) {
         // Waiting imports are re-rendered on every check so "waiting for 2 h" stays true; the
         // publisher skips the edit when the rendered text did not change.
-        outbox.touch(IMPORT_SUBJECT, importId);
+        outbox.markStale(importSubject(importId));
       }
-      enqueueReplies(record, transition.changes, now);
+      queueReplies(record, transition.changes, now);
       return transition;
     },
   );
@@ -129,26 +129,20 @@ export function createImportTracker(deps: ImportTrackerDeps) {
     const current = imports.get(importId);
     if (!current || isFinished(current.phase)) return;
     const failures = current.checkFailures + 1;
-    // Keep checking, but back off while Peeker keeps failing for this import.
-    const base = nextCheckAt(current, now, deps.pollIntervalSeconds) - now;
-    imports.update({
-      ...current,
-      lastCheckedAt: now,
-      checkFailures: failures,
-      nextCheckAt: now + Math.min(MAX_CHECK_INTERVAL_MS, base * 2 ** Math.min(failures, 5)),
-    });
+    // Keep checking, but back off while Peeker keeps failing for this import: the usual interval
+    // doubled per failure, never past the longest interval (every import is re-checked within 30 minutes).
+    const interval = nextCheckAt(current, now, deps.pollIntervalSeconds) - now;
+    const delay = backoffDelay(
+      { baseMs: interval, capMs: MAX_CHECK_INTERVAL_MS, jitter: false },
+      Math.min(failures, 5),
+    );
+    imports.update({ ...current, lastCheckedAt: now, checkFailures: failures, nextCheckAt: now + delay });
   });
 
   return {
     recordSubmission,
     apply,
     recordCheckFailure,
-    /** The customer-facing parent message of an import, rendered from its current state. */
-    render(importId: string, now: number): RenderedMessage | undefined {
-      const record = imports.get(importId);
-      if (!record) return undefined;
-      return renderImportMessage(model(record, imports.domainsOf(importId), now));
-    },
   };
 }
 

@@ -1,36 +1,30 @@
 import type { PeekerOrderReceipt, PeekerPendingAction } from '../peeker/orders.js';
 import type { Db } from '../store/database.js';
-import type {
-  Audience,
-  OrderAction,
-  OrderDraft,
-  OrderRecord,
-  OrderStatus,
-  OrdersRepo,
-} from '../store/orders-repo.js';
-import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
+import type { OrderAction, OrderActionsRepo } from '../store/order-actions-repo.js';
+import type { OrderDraft, OrderDraftsRepo } from '../store/order-drafts-repo.js';
+import type { Audience, OrderRecord, OrderStatus, OrdersRepo } from '../store/orders-repo.js';
+import type { OutboxSubject, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
 import type { TasksRepo } from '../store/tasks-repo.js';
-import type { RenderedMessage } from '../views/import-message.js';
 import {
   type ActionView,
   type OrderMessageModel,
-  renderActionNotice,
   renderActionReply,
   renderDomainConnected,
   renderForwardingReply,
-  renderOrderMessage,
   renderOrderOutcomeReply,
 } from '../views/order-message.js';
-import { isOrderFinished, isOrderStatus, nextOrderStatus, type StatusReport } from './order-state.js';
+import {
+  isOrderStatus,
+  nextReconcileAt,
+  noteActivity,
+  type OrderChange,
+  type StatusReport,
+  transitionOrder,
+} from './order-state.js';
 
-export const ORDER_SUBJECT = 'order';
-/** A DM to the person who placed an order, for an action a customer channel must not show. */
-export const ACTION_NOTICE_SUBJECT = 'action_notice';
 export const FETCH_PENDING_TASK = 'order.fetch_pending';
 
-/** Reconcile an order with `GET /orders/{id}` once it has been quiet this long (webhooks stop after 5 tries). */
-export const QUIET_RECONCILE_MS = 10 * 60_000;
-const CANCEL_RECONCILE_MS = 6 * 3600_000;
+const orderSubject = (orderId: string): OutboxSubject => ({ type: 'order', id: orderId });
 
 export function toActionView(action: Omit<OrderAction, 'createdAt' | 'updatedAt'>): ActionView {
   return {
@@ -67,49 +61,56 @@ export function actionFromPeeker(
   };
 }
 
+/** The status message's model of an order (its parent message renders from this). */
+export function orderMessageModel(
+  order: OrderRecord,
+  deps: { orders: OrdersRepo; actions: OrderActionsRepo },
+): OrderMessageModel {
+  return {
+    audience: order.audience,
+    orderId: order.id,
+    customerEmail: order.customerEmail,
+    bundleName: order.bundleName,
+    domainCount: order.domainCount,
+    connectedCount: deps.orders.connectedCount(order.id),
+    status: order.status,
+    totalCents: order.totalCents,
+    currency: order.currency,
+    sandbox: order.sandbox,
+    placedBy: order.placedBy,
+    openActions: deps.actions.openFor(order.id).length,
+  };
+}
+
 /**
  * Applies everything that happens to an order — the placement, status reports from webhooks and
- * the poll loop, `domain.connected`, pending actions — in synchronous SQLite transactions that
- * also queue the Slack work (parent edit, one thread reply per event), like the import tracker.
+ * the reconcile loop, `domain.connected`, pending actions — each in one synchronous SQLite
+ * transaction together with the Slack work it causes (the status message marked stale, one thread
+ * reply per event), like the import tracker. The status machine itself is `order-state.ts`.
  */
 export function createOrderTracker(deps: {
   db: Db;
+  drafts: OrderDraftsRepo;
   orders: OrdersRepo;
+  actions: OrderActionsRepo;
   outbox: SlackOutboxRepo;
   tasks: TasksRepo;
 }) {
-  const { db, orders, outbox, tasks } = deps;
+  const { db, drafts, orders, actions, outbox, tasks } = deps;
 
-  function reply(
-    order: OrderRecord,
-    key: string,
-    payload: Parameters<SlackOutboxRepo['enqueueReply']>[2],
-    now: number,
-  ) {
-    const message = outbox.messageFor(ORDER_SUBJECT, order.id);
-    if (message) outbox.enqueueReply(message.id, key, payload, now);
-  }
-
-  function nextReconcile(status: OrderStatus, now: number): number | null {
-    if (isOrderFinished(status)) return null;
-    return now + (status === 'cancel_scheduled' ? CANCEL_RECONCILE_MS : QUIET_RECONCILE_MS);
-  }
-
-  function model(order: OrderRecord): OrderMessageModel {
-    return {
-      audience: order.audience,
-      orderId: order.id,
-      customerEmail: order.customerEmail,
-      bundleName: order.bundleName,
-      domainCount: order.domainCount,
-      connectedCount: orders.connectedCount(order.id),
-      status: order.status,
-      totalCents: order.totalCents,
-      currency: order.currency,
-      sandbox: order.sandbox,
-      placedBy: order.placedBy,
-      openActions: orders.openActions(order.id).length,
-    };
+  /** The Slack work of each change: the parent shows a new status; an outcome gets its reply. */
+  function announce(order: OrderRecord, changes: readonly OrderChange[], now: number): void {
+    for (const change of changes) {
+      if (change.kind === 'status') outbox.markStale(orderSubject(order.id));
+      else {
+        outbox.queueReply(
+          orderSubject(order.id),
+          `order:${order.id}:${change.outcome}`,
+          renderOrderOutcomeReply(change.outcome, order.audience, change.failureReason),
+          now,
+        );
+      }
+    }
   }
 
   const recordPlacement = db.transaction(
@@ -140,67 +141,39 @@ export function createOrderTracker(deps: {
         createdAt: now,
         updatedAt: now,
         lastEventAt: null,
-        nextReconcileAt: nextReconcile(status, now),
+        nextReconcileAt: nextReconcileAt(status, now),
       };
-      const isNew = orders.insertOrder(order, draft.request.domains);
-      const stored = orders.order(order.id) ?? order;
-      const message = outbox.ensureMessage(ORDER_SUBJECT, stored.id, stored.channelId, now);
-      orders.settleDraft(draft.id, 'placed', stored.id, null, now);
+      const isNew = orders.insert(order, draft.request.domains);
+      const stored = orders.get(order.id) ?? order;
+      const message = outbox.ensureMessage(orderSubject(stored.id), stored.channelId, now);
+      drafts.settle(draft.id, 'placed', stored.id, null, now);
       return { order: stored, messageId: message.id, isNew };
     },
   );
 
   const applyStatus = db.transaction(
-    (
-      orderId: string,
-      report: StatusReport & { failureReason?: string | null },
-      source: 'webhook' | 'poll',
-      now: number,
-    ) => {
-      const current = orders.order(orderId);
+    (orderId: string, report: StatusReport, source: 'webhook' | 'poll', now: number) => {
+      const current = orders.get(orderId);
       if (!current) return undefined;
-      const next = nextOrderStatus(current, report);
-      const updated: OrderRecord = { ...current, updatedAt: now };
-      if (source === 'webhook') updated.lastEventAt = now;
-      if (!next) {
-        updated.nextReconcileAt = nextReconcile(current.status, now);
-        orders.updateOrder(updated);
-        return { changed: false, status: current.status };
-      }
-      updated.status = next;
-      updated.statusChangedAt = report.at ?? new Date(now).toISOString();
-      updated.nextReconcileAt = nextReconcile(next, now);
-      if (next === 'failed') updated.failureReason = report.failureReason ?? current.failureReason;
-      orders.updateOrder(updated);
-      outbox.touch(ORDER_SUBJECT, orderId);
-      if (next === 'completed' || next === 'failed' || next === 'cancel_scheduled' || next === 'cancelled') {
-        reply(
-          updated,
-          `order:${orderId}:${next}`,
-          renderOrderOutcomeReply(next, updated.audience, updated.failureReason),
-          now,
-        );
-      }
-      return { changed: true, status: next };
+      const { record, changes } = transitionOrder(current, report, source, now);
+      orders.update(record);
+      announce(record, changes, now);
+      return { changed: changes.length > 0, status: record.status };
     },
   );
 
   const connectDomain = db.transaction(
     (orderId: string, domain: string, provider: string | null, now: number) => {
-      const current = orders.order(orderId);
+      const current = orders.get(orderId);
       if (!current) return undefined;
-      orders.updateOrder({
-        ...current,
-        lastEventAt: now,
-        updatedAt: now,
-        nextReconcileAt: nextReconcile(current.status, now),
-      });
-      const connected = orders.connectDomain(orderId, domain.toLowerCase(), provider, now);
+      orders.update(noteActivity(current, now));
+      const name = domain.toLowerCase();
+      const connected = orders.connectDomain(orderId, name, provider, now);
       if (connected) {
-        outbox.touch(ORDER_SUBJECT, orderId);
-        reply(
-          current,
-          `order:${orderId}:connected:${domain.toLowerCase()}`,
+        outbox.markStale(orderSubject(orderId));
+        outbox.queueReply(
+          orderSubject(orderId),
+          `order:${orderId}:connected:${name}`,
           renderDomainConnected(domain, provider),
           now,
         );
@@ -216,10 +189,9 @@ export function createOrderTracker(deps: {
       change: { domain: string; url: string | null; ok: boolean; reason: string | null; eventId: string },
       now: number,
     ) => {
-      const order = orders.order(orderId);
-      if (!order) return false;
-      reply(
-        order,
+      if (!orders.get(orderId)) return false;
+      outbox.queueReply(
+        orderSubject(orderId),
         `order:${orderId}:forwarding:${change.eventId}:${change.domain}`,
         renderForwardingReply(change.domain, change.url, change.ok, change.reason),
         now,
@@ -233,28 +205,32 @@ export function createOrderTracker(deps: {
     tasks.enqueue(FETCH_PENDING_TASK, orderId, dedupeKey, now, now);
 
   const applyPendingActions = db.transaction(
-    (orderId: string, actions: readonly PeekerPendingAction[], now: number) => {
-      const order = orders.order(orderId);
+    (orderId: string, listed: readonly PeekerPendingAction[], now: number) => {
+      const order = orders.get(orderId);
       if (!order) return 0;
       let added = 0;
-      const open = actions.filter((action) => action.status === 'open');
+      const open = listed.filter((action) => action.status === 'open');
       for (const action of open) {
         const saved = actionFromPeeker(orderId, action);
-        if (!orders.saveAction(saved, now)) continue;
+        if (!actions.save(saved, now)) continue;
         added += 1;
-        const view = toActionView(saved);
-        reply(order, `order:${orderId}:action:${action.id}`, renderActionReply(view, order.audience), now);
+        outbox.queueReply(
+          orderSubject(orderId),
+          `order:${orderId}:action:${action.id}`,
+          renderActionReply(toActionView(saved), order.audience),
+          now,
+        );
         if (order.audience === 'customer') {
           // The fix (and its button) goes to the person who placed the order, not the customer.
-          outbox.ensureMessage(ACTION_NOTICE_SUBJECT, action.id, order.placedBy, now);
+          outbox.ensureMessage({ type: 'action_notice', id: action.id }, order.placedBy, now);
         }
       }
-      orders.resolveActionsExcept(
+      actions.resolveExcept(
         orderId,
         open.map((action) => action.id),
         now,
       );
-      outbox.touch(ORDER_SUBJECT, orderId);
+      outbox.markStale(orderSubject(orderId));
       return added;
     },
   );
@@ -266,18 +242,6 @@ export function createOrderTracker(deps: {
     forwardingChanged,
     queuePendingFetch,
     applyPendingActions,
-    model,
-    render(orderId: string): RenderedMessage | undefined {
-      const order = orders.order(orderId);
-      return order ? renderOrderMessage(model(order)) : undefined;
-    },
-    /** The DM telling the person who placed an order about an action and its fix. */
-    renderNotice(actionId: string): RenderedMessage | undefined {
-      const action = orders.action(actionId);
-      const order = action ? orders.order(action.orderId) : undefined;
-      if (!action || !order || action.status !== 'open') return undefined;
-      return renderActionNotice(toActionView(action), order.channelId);
-    },
   };
 }
 

@@ -1,3 +1,5 @@
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
+import { singleFlight } from '../lib/single-flight.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { KNOWN_EVENT_TYPES, type WebhookEvent, webhookEventSchema } from '../peeker/webhook-events.js';
@@ -18,14 +20,15 @@ export type EventHandler = (event: WebhookEvent, stored: StoredWebhookEvent, now
 
 /** An event about something we have not recorded yet (Peeker can be faster than its own POST answer). */
 export const MAX_UNKNOWN_SUBJECT_WAIT_MS = 60 * 60_000;
+/** Such an event is looked at again 1 s, 2 s, 4 s… later, at most 5 minutes apart. */
+const UNKNOWN_SUBJECT_BACKOFF: BackoffPolicy = { baseMs: 1000, capMs: 5 * 60_000, jitter: false };
+/** An event whose handler threw is retried 1 s, 2 s, 4 s, 8 s, 16 s later, then parked. */
+const HANDLER_ERROR_BACKOFF: BackoffPolicy = { baseMs: 1000, capMs: 60_000, jitter: false };
+const MAX_HANDLER_ATTEMPTS = 5;
 
 export function retryLater(stored: StoredWebhookEvent, now: number, outcome: string): EventOutcome {
   if (now - stored.receivedAt > MAX_UNKNOWN_SUBJECT_WAIT_MS) return { status: 'ignored', outcome };
-  return {
-    status: 'retry',
-    outcome,
-    delayMs: Math.min(5 * 60_000, 1000 * 2 ** Math.min(stored.attempts, 12)),
-  };
+  return { status: 'retry', outcome, delayMs: backoffDelay(UNKNOWN_SUBJECT_BACKOFF, stored.attempts) };
 }
 
 const BATCH = 200;
@@ -41,13 +44,9 @@ export function createWebhookProcessor(options: {
   handlers: Record<string, EventHandler>;
   logger: Logger;
   metrics?: Metrics;
-  /** Called after a batch changed something (the Slack outbox has work). */
-  onApplied?: () => void;
   now?: () => number;
 }) {
   const now = options.now ?? Date.now;
-  let running: Promise<void> | undefined;
-  let again = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
@@ -78,9 +77,13 @@ export function createWebhookProcessor(options: {
         'applying webhook event failed',
       );
       const outcome: EventOutcome =
-        stored.attempts >= 5
+        stored.attempts >= MAX_HANDLER_ATTEMPTS
           ? { status: 'ignored', outcome: 'failed repeatedly' }
-          : { status: 'retry', outcome: 'error', delayMs: 1000 * 2 ** stored.attempts };
+          : {
+              status: 'retry',
+              outcome: 'error',
+              delayMs: backoffDelay(HANDLER_ERROR_BACKOFF, stored.attempts),
+            };
       if (outcome.status === 'retry') options.events.defer(stored.eventId, at + outcome.delayMs, 'error');
       else options.events.settle(stored.eventId, 'failed', 'failed repeatedly', at);
       return outcome;
@@ -94,30 +97,24 @@ export function createWebhookProcessor(options: {
   );
 
   async function drain(): Promise<void> {
-    do {
-      again = false;
-      for (;;) {
-        const due = options.events.due(now(), BATCH);
-        if (due.length === 0) break;
-        let changed = false;
-        for (const [index, result] of applyBatch(due).entries()) {
-          const stored = due[index];
-          if (!stored) continue;
-          options.metrics?.webhookApplied.inc({ type: metricType(stored.type), outcome: result.status });
-          if (result.status === 'applied') changed = true;
-          if (result.status !== 'retry') {
-            options.logger.debug(
-              { eventId: stored.eventId, type: stored.type, ...result },
-              'webhook event settled',
-            );
-          }
+    for (;;) {
+      const due = options.events.due(now(), BATCH);
+      if (due.length === 0) break;
+      for (const [index, result] of applyBatch(due).entries()) {
+        const stored = due[index];
+        if (!stored) continue;
+        options.metrics?.webhookApplied.inc({ type: metricType(stored.type), outcome: result.status });
+        if (result.status !== 'retry') {
+          options.logger.debug(
+            { eventId: stored.eventId, type: stored.type, ...result },
+            'webhook event settled',
+          );
         }
-        if (changed) options.onApplied?.();
-        // Let HTTP requests in between batches (a burst must not starve webhook receipt).
-        await new Promise((resolve) => setImmediate(resolve));
-        if (stopped) return;
       }
-    } while (again && !stopped);
+      // Let HTTP requests in between batches (a burst must not starve webhook receipt).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stopped) return;
+    }
     scheduleNext();
   }
 
@@ -129,29 +126,24 @@ export function createWebhookProcessor(options: {
     timer.unref();
   }
 
+  const draining = singleFlight(drain, (error) =>
+    options.logger.error({ err: error }, 'webhook processing failed'),
+  );
+
   const processor = {
     /** New events were stored: apply them soon (coalesces many notifications into one pass). */
     notify(): void {
-      if (stopped) return;
-      if (running) {
-        again = true;
-        return;
-      }
-      running = drain()
-        .catch((error: unknown) => options.logger.error({ err: error }, 'webhook processing failed'))
-        .finally(() => {
-          running = undefined;
-        });
+      if (!stopped) draining.trigger();
     },
     /** Applies everything due now and waits for it (start-up recovery, tests). */
     async drainNow(): Promise<void> {
       processor.notify();
-      while (running) await running;
+      await draining.idle();
     },
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      await draining.idle();
     },
   };
   return processor;

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
-import type { RenderedMessage } from '../views/import-message.js';
+import type { RenderedMessage } from '../views/blocks.js';
 import { classifySlackError } from './slack-errors.js';
 
 /** Who to tell, and how to reach them. */

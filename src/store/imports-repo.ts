@@ -178,8 +178,13 @@ export function createImportsRepo(db: Db) {
   const selectRecent = db.prepare<[number], ImportRow>(
     'SELECT * FROM imports ORDER BY submitted_at DESC LIMIT ?',
   );
-  const selectByCommand = db.prepare<[number], ImportRow>(
-    'SELECT * FROM imports WHERE command_id = ? ORDER BY batch',
+  const selectVerifiedInChannel = db.prepare<[string], { domain: string }>(
+    `SELECT import_domains.domain FROM import_domains JOIN imports ON imports.id = import_domains.import_id
+     WHERE imports.channel_id = ? AND import_domains.state = 'verified'
+     ORDER BY imports.submitted_at, import_domains.position`,
+  );
+  const selectAnyInChannel = db.prepare<[string], { found: number }>(
+    'SELECT 1 AS found FROM imports WHERE channel_id = ? LIMIT 1',
   );
 
   return {
@@ -213,8 +218,14 @@ export function createImportsRepo(db: Db) {
       return row ? toRecord(row) : undefined;
     },
 
-    forCommand(commandId: number): ImportRecord[] {
-      return selectByCommand.all(commandId).map(toRecord);
+    /** DNS-verified domains imported for a channel, oldest import first, without duplicates. */
+    verifiedDomainsInChannel(channelId: string): string[] {
+      return [...new Set(selectVerifiedInChannel.all(channelId).map((row) => row.domain))];
+    },
+
+    /** Whether nameserver instructions were ever posted for this channel (it has customers in it). */
+    hasImportsInChannel(channelId: string): boolean {
+      return selectAnyInChannel.get(channelId) !== undefined;
     },
 
     /** The latest imports, newest first (the Home tab). */

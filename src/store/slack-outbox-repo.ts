@@ -1,4 +1,17 @@
+import type { KnownBlock } from '@slack/types';
 import type { Db } from './database.js';
+
+/**
+ * What a parent message is about. Each type has one renderer and its reply batching, listed
+ * together in `services/outbox-subjects.ts`; the publisher renders a parent from the current state
+ * of its subject whenever it posts or edits it.
+ */
+export const SUBJECT_TYPES = ['import', 'order', 'action_notice'] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+export interface OutboxSubject {
+  type: SubjectType;
+  id: string;
+}
 
 export type OutboxState = 'to_post' | 'posting' | 'posted' | 'failed';
 
@@ -9,8 +22,7 @@ export type OutboxState = 'to_post' | 'posting' | 'posted' | 'failed';
  */
 export interface OutboxMessage {
   id: number;
-  subjectType: string;
-  subjectId: string;
+  subject: OutboxSubject;
   channelId: string;
   ts: string | null;
   state: OutboxState;
@@ -40,7 +52,7 @@ export interface OutboxReply {
 
 export interface ReplyPayload {
   text: string;
-  blocks?: unknown[];
+  blocks?: KnownBlock[];
   /** Also show the reply in the channel (Slack's `reply_broadcast`), for milestones. */
   broadcast?: boolean;
   /**
@@ -53,7 +65,7 @@ export interface ReplyPayload {
 
 interface MessageRow {
   id: number;
-  subject_type: string;
+  subject_type: SubjectType;
   subject_id: string;
   channel_id: string;
   ts: string | null;
@@ -82,8 +94,7 @@ interface ReplyRow {
 
 const toMessage = (row: MessageRow): OutboxMessage => ({
   id: row.id,
-  subjectType: row.subject_type,
-  subjectId: row.subject_id,
+  subject: { type: row.subject_type, id: row.subject_id },
   channelId: row.channel_id,
   ts: row.ts,
   state: row.state,
@@ -111,18 +122,30 @@ const toReply = (row: ReplyRow): OutboxReply => ({
 
 /**
  * The durable queue of everything we owe Slack: parent posts, parent edits and thread replies.
- * Writers (commands, webhooks, the poll loop) only touch SQLite; the publisher drains it.
+ * Writers (commands, webhooks, the poll loop) only touch SQLite; the publisher drains it and is
+ * told through {@link SlackOutboxRepo.onQueued} whenever there is new work.
+ *
+ * Two ways a message waits, kept apart on purpose:
+ * - `retryMessageAt` / `requeuePost` / `requeueReply`: a Slack call failed (or we are rate-limited):
+ *   counted as an attempt, with the reason recorded;
+ * - `spaceMessageUntil` / `spaceReplyUntil`: pacing only (one post per channel per second), not
+ *   an attempt and not an error.
  */
 export function createSlackOutboxRepo(db: Db) {
-  const insertMessage = db.prepare<[string, string, string, number]>(
+  const listeners = new Set<() => void>();
+  const queued = () => {
+    for (const listener of listeners) listener();
+  };
+
+  const insertMessage = db.prepare<[SubjectType, string, string, number]>(
     `INSERT INTO slack_messages (subject_type, subject_id, channel_id, state, created_at)
      VALUES (?, ?, ?, 'to_post', ?) ON CONFLICT (subject_type, subject_id) DO NOTHING`,
   );
   const selectMessage = db.prepare<[number], MessageRow>('SELECT * FROM slack_messages WHERE id = ?');
-  const selectBySubject = db.prepare<[string, string], MessageRow>(
+  const selectBySubject = db.prepare<[SubjectType, string], MessageRow>(
     'SELECT * FROM slack_messages WHERE subject_type = ? AND subject_id = ?',
   );
-  const bumpVersion = db.prepare<[string, string]>(
+  const bumpVersion = db.prepare<[SubjectType, string]>(
     'UPDATE slack_messages SET content_version = content_version + 1 WHERE subject_type = ? AND subject_id = ?',
   );
   const selectDueMessages = db.prepare<{ now: number; spacing: number; limit: number }, MessageRow>(
@@ -140,18 +163,18 @@ export function createSlackOutboxRepo(db: Db) {
     `UPDATE slack_messages SET state = 'posted', ts = ?, sent_version = ?, content_hash = ?, last_edit_at = ?,
        posting_since = NULL, last_error = NULL, attempts = 0, next_attempt_at = 0 WHERE id = ?`,
   );
-  const releasePost = db.prepare<[string, number, string, number, number]>(
-    `UPDATE slack_messages SET state = ?, next_attempt_at = ?, last_error = ?,
+  const requeuePost = db.prepare<[number, string, number, number]>(
+    `UPDATE slack_messages SET state = 'to_post', next_attempt_at = ?, last_error = ?,
        posting_since = CASE WHEN ? = 1 THEN posting_since ELSE NULL END WHERE id = ?`,
   );
   const markEdited = db.prepare<[number, string, number, number]>(
     `UPDATE slack_messages SET sent_version = MAX(sent_version, ?), content_hash = ?, last_edit_at = ?,
        last_error = NULL, attempts = 0, next_attempt_at = 0 WHERE id = ?`,
   );
-  const deferMessage = db.prepare<[number, string, number]>(
+  const retryMessageAt = db.prepare<[number, string, number]>(
     'UPDATE slack_messages SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?',
   );
-  const giveUpMessage = db.prepare<[string, number]>(
+  const markFailed = db.prepare<[string, number]>(
     "UPDATE slack_messages SET state = 'failed', last_error = ?, posting_since = NULL WHERE id = ?",
   );
   const repostMessage = db.prepare<[number]>(
@@ -164,9 +187,10 @@ export function createSlackOutboxRepo(db: Db) {
   );
   const recoverPosting = db.prepare("UPDATE slack_messages SET state = 'to_post' WHERE state = 'posting'");
 
-  const insertReply = db.prepare<[number, string, string, number]>(
+  const insertReply = db.prepare<[string, string, number, SubjectType, string]>(
     `INSERT INTO slack_replies (message_id, dedupe_key, payload, state, created_at)
-     VALUES (?, ?, ?, 'to_post', ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+     SELECT id, ?, ?, 'to_post', ? FROM slack_messages WHERE subject_type = ? AND subject_id = ?
+     ON CONFLICT (dedupe_key) DO NOTHING`,
   );
   const selectQueuedReplies = db.prepare<[number, number, number], ReplyRow>(
     "SELECT * FROM slack_replies WHERE message_id = ? AND id >= ? AND state = 'to_post' ORDER BY id LIMIT ?",
@@ -192,10 +216,10 @@ export function createSlackOutboxRepo(db: Db) {
   const selectReplies = db.prepare<[number], ReplyRow>(
     'SELECT * FROM slack_replies WHERE message_id = ? ORDER BY id',
   );
-  const postponeReplyStmt = db.prepare<[number, number]>(
+  const spaceReply = db.prepare<[number, number]>(
     'UPDATE slack_replies SET next_attempt_at = ? WHERE id = ?',
   );
-  const postponeMessageStmt = db.prepare<[number, number]>(
+  const spaceMessage = db.prepare<[number, number]>(
     'UPDATE slack_messages SET next_attempt_at = ? WHERE id = ?',
   );
   const recoverReplies = db.prepare("UPDATE slack_replies SET state = 'to_post' WHERE state = 'posting'");
@@ -215,10 +239,18 @@ export function createSlackOutboxRepo(db: Db) {
   );
 
   return {
+    /**
+     * Calls `listener` whenever work is queued (a new parent, a stale parent, a reply). Called
+     * inside the writer's transaction; the publisher only wakes up, so it reads after the commit.
+     */
+    onQueued(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     /** Creates the parent message of a subject (queued for posting) unless it exists. */
-    ensureMessage(subjectType: string, subjectId: string, channelId: string, now: number): OutboxMessage {
-      insertMessage.run(subjectType, subjectId, channelId, now);
-      const row = selectBySubject.get(subjectType, subjectId);
+    ensureMessage(subject: OutboxSubject, channelId: string, now: number): OutboxMessage {
+      if (insertMessage.run(subject.type, subject.id, channelId, now).changes === 1) queued();
+      const row = selectBySubject.get(subject.type, subject.id);
       if (!row) throw new Error('outbox message vanished after insert');
       return toMessage(row);
     },
@@ -226,22 +258,29 @@ export function createSlackOutboxRepo(db: Db) {
       const row = selectMessage.get(id);
       return row ? toMessage(row) : undefined;
     },
-    messageFor(subjectType: string, subjectId: string): OutboxMessage | undefined {
-      const row = selectBySubject.get(subjectType, subjectId);
+    messageFor(subject: OutboxSubject): OutboxMessage | undefined {
+      const row = selectBySubject.get(subject.type, subject.id);
       return row ? toMessage(row) : undefined;
     },
-    /** The subject's state changed: its parent message must be re-rendered and edited. */
-    touch(subjectType: string, subjectId: string): void {
-      bumpVersion.run(subjectType, subjectId);
+    /** The subject's state changed: its parent message must be rendered again and edited. */
+    markStale(subject: OutboxSubject): void {
+      if (bumpVersion.run(subject.type, subject.id).changes > 0) queued();
     },
-    /** Queues a thread reply; a second reply with the same key is dropped (events are recorded once). */
-    enqueueReply(messageId: number, dedupeKey: string, payload: ReplyPayload, now: number): boolean {
-      return insertReply.run(messageId, dedupeKey, JSON.stringify(payload), now).changes === 1;
+    /**
+     * Queues a reply in the subject's thread; false when the subject has no parent message, or a
+     * reply with the same key exists (events are recorded once).
+     */
+    queueReply(subject: OutboxSubject, dedupeKey: string, payload: ReplyPayload, now: number): boolean {
+      const added =
+        insertReply.run(dedupeKey, JSON.stringify(payload), now, subject.type, subject.id).changes === 1;
+      if (added) queued();
+      return added;
     },
     /** Parents to post, and posted parents whose content changed and whose last edit is `editSpacingMs` old. */
     dueMessages(now: number, editSpacingMs: number, limit: number): OutboxMessage[] {
       return selectDueMessages.all({ now, spacing: editSpacingMs, limit }).map(toMessage);
     },
+    /** Marks a parent as being posted; false when someone else is posting it. */
     claimPost(id: number, now: number): boolean {
       return claimPost.run(now, id).changes === 1;
     },
@@ -252,25 +291,33 @@ export function createSlackOutboxRepo(db: Db) {
      * The post did not land (or we cannot tell): back to the queue. `maybePosted` keeps the
      * posting mark, so the next attempt first looks for the message in the channel.
      */
-    releasePost(id: number, retryAt: number, error: string, maybePosted: boolean): void {
-      releasePost.run('to_post', retryAt, error, maybePosted ? 1 : 0, id);
+    requeuePost(id: number, retryAt: number, error: string, maybePosted: boolean): void {
+      requeuePost.run(retryAt, error, maybePosted ? 1 : 0, id);
     },
     markEdited(id: number, version: number, hash: string, now: number): void {
       markEdited.run(version, hash, now, id);
     },
-    deferMessage(id: number, retryAt: number, error: string): void {
-      deferMessage.run(retryAt, error, id);
+    /** A call about this parent failed or is rate-limited: try again at `retryAt` (counts an attempt). */
+    retryMessageAt(id: number, retryAt: number, error: string): void {
+      retryMessageAt.run(retryAt, error, id);
     },
-    giveUp(id: number, error: string): void {
-      giveUpMessage.run(error, id);
+    /** Pacing only: not before `at`; nothing else changes. */
+    spaceMessageUntil(id: number, at: number): void {
+      spaceMessage.run(at, id);
+    },
+    /** Slack refused the parent for good (bot not in the channel…): stop trying. */
+    markFailed(id: number, error: string): void {
+      markFailed.run(error, id);
     },
     /** The parent was deleted in Slack: post it again (its replies follow into the new thread). */
     repost(id: number): void {
       repostMessage.run(id);
+      queued();
     },
     /** Post the parent into another channel (after a failed post the person picked a new one). */
     moveTo(id: number, channelId: string): void {
       moveMessage.run(channelId, id);
+      queued();
     },
     dueReplies(now: number, limit: number): OutboxReply[] {
       return selectDueReplies.all(now, limit).map(toReply);
@@ -288,17 +335,16 @@ export function createSlackOutboxRepo(db: Db) {
     markReplyPosted(id: number, ts: string): void {
       markReplyPosted.run(ts, id);
     },
-    releaseReply(id: number, retryAt: number, maybePosted: boolean): void {
+    /** The reply did not land (or we cannot tell): back to the queue, like {@link requeuePost}. */
+    requeueReply(id: number, retryAt: number, maybePosted: boolean): void {
       releaseReply.run('to_post', retryAt, maybePosted ? 1 : 0, id);
     },
-    /** Not yet (Slack's one-post-per-second per channel): try again at `at`, nothing else changes. */
-    postponeReply(id: number, at: number): void {
-      postponeReplyStmt.run(at, id);
+    /** Pacing only (Slack's one post per second per channel): not before `at`. */
+    spaceReplyUntil(id: number, at: number): void {
+      spaceReply.run(at, id);
     },
-    postponeMessage(id: number, at: number): void {
-      postponeMessageStmt.run(at, id);
-    },
-    giveUpReply(id: number): void {
+    /** Slack refused the reply for good: drop it. */
+    markReplyFailed(id: number): void {
       releaseReply.run('failed', 0, 0, id);
     },
     /** After a crash: whatever was being posted goes back to the queue, still marked as maybe posted. */

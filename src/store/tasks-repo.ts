@@ -13,6 +13,7 @@ export interface Task {
 }
 
 export function createTasksRepo(db: Db) {
+  const listeners = new Set<() => void>();
   const insert = db.prepare<[string, string, string, number, number]>(
     `INSERT INTO tasks (kind, subject_id, dedupe_key, due_at, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (dedupe_key) DO NOTHING`,
@@ -37,9 +38,16 @@ export function createTasksRepo(db: Db) {
   );
 
   return {
+    /** Calls `listener` whenever a task is queued (the task runner wakes up; it reads after the commit). */
+    onQueued(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     /** Queues a task unless one with the same key exists (an event delivered twice queues it once). */
     enqueue(kind: string, subjectId: string, dedupeKey: string, dueAt: number, now: number): boolean {
-      return insert.run(kind, subjectId, dedupeKey, dueAt, now).changes === 1;
+      const added = insert.run(kind, subjectId, dedupeKey, dueAt, now).changes === 1;
+      if (added) for (const listener of listeners) listener();
+      return added;
     },
     due(now: number, limit: number): Task[] {
       return selectDue

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { SUBCOMMANDS } from '../parsing/command-text.js';
-import type { RenderedMessage } from './import-message.js';
+import type { RenderedMessage } from './blocks.js';
 import { context, escapeMrkdwn, section } from './text.js';
 
 /** `/peeker help`: every subcommand with one example. */

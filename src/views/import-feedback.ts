@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import { describeFailureReason, type RenderedMessage } from './import-message.js';
+import type { RenderedMessage } from './blocks.js';
+import { describeFailureReason } from './import-message.js';
 import { type PeekerErrorView, peekerErrorText } from './peeker-error.js';
 import { channelLink, code, context, escapeMrkdwn, joinLimited, plural, section, truncate } from './text.js';
 
@@ -69,6 +70,12 @@ export function postFailureAdvice(channelId: string, error: string): string {
   }
 }
 
+/** A post that can never land, as a message to the person who asked for it. */
+export function postFailureNotice(channelId: string, error: string): RenderedMessage {
+  const text = `⚠️ ${postFailureAdvice(channelId, error)}`;
+  return { text, blocks: [section(text)] };
+}
+
 export function importReport(report: ImportReportView): RenderedMessage {
   const blocks: KnownBlock[] = [];
   const lines: string[] = [];
@@ -126,4 +133,11 @@ export function importReport(report: ImportReportView): RenderedMessage {
     );
   }
   return { text: truncate(lines.join('\n'), 3000) || 'Import finished.', blocks };
+}
+
+/** A command whose work threw unexpectedly: the person hears it failed on our side. */
+export function renderCommandCrashed(): RenderedMessage {
+  const text =
+    '❌ Something went wrong on our side while running that command. It has been logged; please try again.';
+  return { text, blocks: [section(text)] };
 }

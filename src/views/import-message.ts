@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { RenderedMessage } from './blocks.js';
 import { LIMITS } from './limits.js';
 import {
   context,
@@ -32,11 +33,6 @@ export interface ImportMessageModel {
   nameserverGroups: { nameservers: [string, string]; domains: string[] }[];
   /** How long the customer has had the nameservers (shown while waiting on the registrar). */
   waitedMs: number | null;
-}
-
-export interface RenderedMessage {
-  text: string;
-  blocks: KnownBlock[];
 }
 
 const DOMAINS_PER_GROUP_SHOWN = 40;

@@ -1,7 +1,9 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { encodeFixOrderValue } from '../parsing/interaction-payloads.js';
+import type { RenderedMessage } from './blocks.js';
+import { button } from './blocks.js';
 import { ACTION } from './ids.js';
-import type { RenderedMessage } from './import-message.js';
-import { formatCents } from './order-modal.js';
+import { formatMoney } from './money.js';
 import {
   channelLink,
   code,
@@ -63,7 +65,7 @@ export function renderOrderMessage(model: OrderMessageModel): RenderedMessage {
     `*Status*\n${STATUS_LINE[model.status]}`,
   ];
   if (model.audience === 'ops' && model.totalCents !== null) {
-    fields.push(`*Cost*\n${formatCents(model.totalCents, model.currency)}`);
+    fields.push(`*Cost*\n${formatMoney(model.totalCents, model.currency)}`);
   }
   const blocks: KnownBlock[] = [
     header(model.status === 'completed' ? 'Inboxes are live' : 'Inbox order'),
@@ -181,13 +183,10 @@ export function describeAction(action: ActionView): { what: string; fix: string;
 }
 
 function fixButton(action: ActionView): Button {
-  return {
-    type: 'button',
-    action_id: ACTION.fixOrder,
-    text: { type: 'plain_text', text: 'Place corrected order' },
+  return button('Place corrected order', ACTION.fixOrder, {
     style: 'primary',
-    value: JSON.stringify({ order: action.orderId, action: action.id }),
-  };
+    value: encodeFixOrderValue({ order: action.orderId, action: action.id }),
+  });
 }
 
 /** The thread reply for one pending action. */
@@ -276,4 +275,14 @@ export function renderForwardingReply(
   return {
     text: `⚠️ The forwarding of ${escapeMrkdwn(domain)} could not be changed${reason ? ` (${escapeMrkdwn(reason.replace(/_/g, ' '))})` : ''}.`,
   };
+}
+
+/** `/peeker status ord_…` for an order Peeker knows but that was not placed from Slack. */
+export function renderUntrackedOrderStatus(order: {
+  id: string;
+  status: string;
+  domainCount: number | null;
+}): RenderedMessage {
+  const text = `Order ${code(order.id)} — Peeker says ${code(order.status)}${order.domainCount ? ` · ${order.domainCount} domains` : ''}. It was not placed from Slack, so no channel follows it.`;
+  return { text, blocks: [section(text)] };
 }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { ImportMessagePhase, RenderedMessage } from './import-message.js';
+import type { RenderedMessage } from './blocks.js';
+import type { ImportMessagePhase } from './import-message.js';
 import { describeFailureReason } from './import-message.js';
 import {
   channelLink,

@@ -10,7 +10,7 @@ import {
   validateOrderForm,
 } from '../../src/parsing/order-form.js';
 import { ACTION, BLOCK, personaBlock } from '../../src/views/ids.js';
-import { renderOrderForm } from '../../src/views/order-modal.js';
+import { renderOrderForm } from '../../src/views/order-form.js';
 
 const BUNDLES: BundleChoice[] = [
   { id: 'bun_starter', name: 'Starter', requiredDomains: 2 },

@@ -11,7 +11,8 @@ import {
   renderOrderOutcomeReply,
   renderPendingList,
 } from '../../src/views/order-message.js';
-import { renderOrderFailed, renderOrderReview } from '../../src/views/order-modal.js';
+import { renderOrderFailed } from '../../src/views/order-result.js';
+import { renderOrderReview } from '../../src/views/order-review.js';
 import { peekerErrorText } from '../../src/views/peeker-error.js';
 import { renderTrackedImportStatus } from '../../src/views/status.js';
 

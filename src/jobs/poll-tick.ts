@@ -1,0 +1,104 @@
+import type { Logger } from '../logger.js';
+import type { PeekerClient } from '../peeker/client.js';
+import type { Throttle } from '../peeker/http.js';
+import type { BundleCache } from '../services/bundle-cache.js';
+import type { ImportTracker } from '../services/import-tracker.js';
+import type { OrderTracker } from '../services/order-tracker.js';
+import type { CommandsRepo } from '../store/commands-repo.js';
+import type { ImportsRepo } from '../store/imports-repo.js';
+import type { OrdersRepo } from '../store/orders-repo.js';
+import type { TasksRepo } from '../store/tasks-repo.js';
+import type { WebhookEventsRepo } from '../store/webhook-events-repo.js';
+import { pollImports } from './poll-imports.js';
+import { reconcileOrders } from './reconcile-orders.js';
+import { runTasks } from './run-tasks.js';
+
+/** Settled webhook events are kept this long (Peeker redelivers for at most 24 h). */
+const RETAIN_WEBHOOK_EVENTS_DAYS = 14;
+const RETAIN_COMMANDS_DAYS = 30;
+const DAY_MS = 24 * 3600_000;
+/** Order reconciles get a quarter of a tick's checks; imports the rest. */
+const RECONCILE_SHARE = 1 / 4;
+
+/**
+ * How many Peeker calls one tick may make: its share of the rate limit for one period of the
+ * schedule (at most one minute's worth when ticks are slow), less 10%, because the limiter paces
+ * calls evenly and a full tick would otherwise run into the next one. Peeker's limit itself is
+ * kept 5% under (see `createThrottle`).
+ */
+export function checksPerTick(options: {
+  rateShare: number;
+  rateLimitPerMinute: number;
+  periodMs: number;
+}): number {
+  const minutes = Math.min(options.periodMs, 60_000) / 60_000;
+  return Math.max(1, Math.floor(0.9 * options.rateShare * options.rateLimitPerMinute * 0.95 * minutes));
+}
+
+export interface PollTickDeps {
+  imports: ImportsRepo;
+  orders: OrdersRepo;
+  tasks: TasksRepo;
+  commands: CommandsRepo;
+  webhookEvents: WebhookEventsRepo;
+  importTracker: ImportTracker;
+  orderTracker: OrderTracker;
+  bundles: BundleCache;
+  peeker: PeekerClient;
+  /** The poll loop's share of the rate limit (people get the rest). */
+  throttle: Throttle;
+  maxChecksPerTick: number;
+  logger: Logger;
+  now: () => number;
+  signal: AbortSignal;
+}
+
+/**
+ * One tick of the poll loop: reconcile quiet orders, retry follow-up tasks, keep the bundle list
+ * warm, re-check the imports that are due, and prune what is no longer needed. Every Peeker call
+ * goes through the loop's throttle.
+ */
+export function createPollTick(deps: PollTickDeps) {
+  /** Keeps the database from growing forever: settled rows past their usefulness go, in batches. */
+  function pruneOld(at: number): void {
+    const removed =
+      deps.webhookEvents.prune(at - RETAIN_WEBHOOK_EVENTS_DAYS * DAY_MS) +
+      deps.commands.prune(at - RETAIN_COMMANDS_DAYS * DAY_MS) +
+      deps.tasks.prune(at - RETAIN_COMMANDS_DAYS * DAY_MS);
+    if (removed > 0) deps.logger.debug({ removed }, 'pruned old rows');
+  }
+
+  return async function pollOnce() {
+    const reconciled = await reconcileOrders({
+      orders: deps.orders,
+      tracker: deps.orderTracker,
+      peeker: deps.peeker,
+      throttle: deps.throttle,
+      logger: deps.logger.child({ component: 'reconcile' }),
+      now: deps.now,
+      maxChecks: Math.max(1, Math.floor(deps.maxChecksPerTick * RECONCILE_SHARE)),
+      signal: deps.signal,
+    });
+    await runTasks({
+      tasks: deps.tasks,
+      tracker: deps.orderTracker,
+      peeker: deps.peeker,
+      logger: deps.logger,
+      now: deps.now,
+      throttle: deps.throttle,
+    });
+    deps.bundles.refreshIfStale();
+    const result = await pollImports({
+      imports: deps.imports,
+      tracker: deps.importTracker,
+      peeker: deps.peeker,
+      throttle: deps.throttle,
+      logger: deps.logger.child({ component: 'poll' }),
+      now: deps.now,
+      maxChecks: deps.maxChecksPerTick,
+      signal: deps.signal,
+    });
+    pruneOld(deps.now());
+    return { ...result, ordersChecked: reconciled.checked };
+  };
+}
