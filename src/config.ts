@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isValidCronExpression } from './jobs/scheduler.js';
 
 /**
- * The operating contract of SPEC §4 (names and defaults are fixed: tests outside the project
+ * The operating contract (names and defaults are fixed: tests outside the project
  * drive the app through them), plus a few tuning knobs with safe defaults that are documented
  * in the README and `.env.example`.
  */
@@ -93,7 +93,7 @@ const envSchema = z.object({
     ),
   ),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
-  // Tuning knobs beyond SPEC §4.
+  // Tuning knobs beyond the operating contract.
   PEEKER_RATE_LIMIT_PER_MINUTE: optional(integer(1, 100_000).default(600)),
   PEEKER_TIMEOUT_SECONDS: optional(integer(1, 600).default(120)),
   POLL_RATE_SHARE: optional(

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DnsMetrics } from './dns/resolver.js';
 
 /**
  * Prometheus metrics (served at `GET /metrics`). One registry per app instance so tests that run
@@ -18,6 +19,9 @@ export interface Metrics {
   slackQueueDepth: Gauge;
   oldestImportCheckAge: Gauge;
   pendingWebhookEvents: Gauge;
+  /** The app's own DNS lookups, by record type (NS, MX, TXT) and outcome (ok, nxdomain, nodata, or the error code). */
+  dnsLookups: Counter<'type' | 'outcome'>;
+  dnsLatency: Histogram<'type'>;
 }
 
 export interface MetricSources {
@@ -108,6 +112,32 @@ export function createMetrics(sources?: MetricSources): Metrics {
         if (sources) this.set(sources.pendingWebhookEvents());
       },
     }),
+    dnsLookups: new Counter({
+      name: 'peeker_dns_lookups_total',
+      help: 'DNS lookups made by the app, by record type and outcome (ok, nxdomain, nodata, timeout, servfail, refused, unreachable, busy, …).',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    dnsLatency: new Histogram({
+      name: 'peeker_dns_lookup_seconds',
+      help: 'Time from sending a DNS lookup to its answer or give-up, by record type.',
+      labelNames: ['type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
   };
   return metrics;
+}
+
+/**
+ * Adapts the registry to the DNS lookup service's `metrics` option. Lookups turned away as `busy`
+ * sent nothing, so they are counted but not timed.
+ */
+export function dnsMetricsOf(metrics: Metrics): DnsMetrics {
+  return {
+    observe(type, outcome, seconds) {
+      metrics.dnsLookups.inc({ type, outcome });
+      if (seconds !== undefined) metrics.dnsLatency.observe({ type }, seconds);
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { sendJson } from './respond.js';
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /**
- * `POST /peeker/webhooks` (SPEC §3.1): verify the signature on the raw bytes, store the event
+ * `POST /peeker/webhooks` (https://docs.peeker.ai/webhooks): verify the signature on the raw bytes, store the event
  * once per `Peeker-Event-Id` (synchronously, durably), answer 2xx, and only then apply it. A
  * redelivery is answered 2xx too, or Peeker would keep retrying it. Nothing unsigned, forged,
  * stale or malformed is stored.

@@ -1,5 +1,5 @@
 /**
- * Parser for the text of the `/peeker` slash command (SPEC §2.1). The command is registered with
+ * Parser for the text of the `/peeker` slash command. The command is registered with
  * `should_escape: true`, so channels arrive as `<#C…|name>` and domains as `<http://…|…>`; see
  * `slack-text.ts`. Parsing is pure and total: every string maps to one {@link ParsedCommand}, and
  * the listener decides what to show.

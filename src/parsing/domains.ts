@@ -1,6 +1,6 @@
 /**
- * The domain-list parser behind `/peeker import` and the order modal's free-text domain field
- * (SPEC §2.2 steps 1–2): split, normalise and validate what an ops person pasted, so that only
+ * The domain-list parser behind `/peeker import` and the order modal's free-text domain field:
+ * split, normalise and validate what an ops person pasted, so that only
  * registrable root domains ever reach Peeker. Peeker's guide asks for "root domains only, such as
  * acme-mail.com, not subdomains like mail.acme.com", and rejects others late, as failed job rows.
  *

@@ -1,5 +1,5 @@
 /**
- * Reads and validates the order modal's `view.state.values` (SPEC §2.3). Every problem is keyed by
+ * Reads and validates the order modal's `view.state.values`. Every problem is keyed by
  * the `block_id` of the INPUT block it belongs to, because Slack shows `response_action: "errors"`
  * only under input blocks and silently drops errors keyed to anything else. Messages are plain
  * text (Slack does not render mrkdwn there) and at most {@link ERROR_MAX} characters.
@@ -80,7 +80,7 @@ export type OrderFormResult =
   | { ok: true; form: ValidOrderForm }
   | { ok: false; errors: Record<string, string> };
 
-/** Peeker accepts 1–10 personas per order (SPEC §2.3). */
+/** Peeker accepts 1–10 personas per order (https://docs.peeker.ai/orders/create-order). */
 export const MIN_PERSONAS = 1;
 export const MAX_PERSONAS = 10;
 /** Longest first or last name we accept; the inputs carry the same `max_length`. */
@@ -95,7 +95,7 @@ const emailSchema = z.email();
  * malformed entries read as '' / []; `personaCount` is clamped to 0–10 so a forged count cannot
  * make us loop.
  */
-export function readFormValues(values: StateValues, personaCount: number): CurrentFormValues {
+export function readFormValues(values: unknown, personaCount: number): CurrentFormValues {
   const personas: PersonaValues[] = [];
   for (let i = 0; i < clampCount(personaCount, 0); i++) {
     personas.push({
@@ -120,7 +120,7 @@ export function readFormValues(values: StateValues, personaCount: number): Curre
  * Validates a submitted order form. On success returns the cleaned form; otherwise one short,
  * actionable message per input block (keyed by its `block_id`) for `response_action: "errors"`.
  */
-export function validateOrderForm(values: StateValues, ctx: OrderFormContext): OrderFormResult {
+export function validateOrderForm(values: unknown, ctx: OrderFormContext): OrderFormResult {
   const errors: Record<string, string> = {};
   const fail = (blockId: string, message: string) => {
     errors[blockId] ??= truncateError(message);

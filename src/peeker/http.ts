@@ -1,6 +1,7 @@
 import { type $Fetch, FetchError, ofetch } from 'ofetch';
 import pThrottle from 'p-throttle';
 import type { z } from 'zod';
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import {
@@ -73,8 +74,8 @@ export interface PeekerHttp {
   createThrottle(share: number): Throttle;
 }
 
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 8_000;
+/** 5xx and network failures are retried ½ s, 1 s, 2 s… later (with jitter), at most 8 s apart. */
+const PEEKER_RETRY_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 8_000 };
 
 /**
  * A sliding-window throttle: no 60 s window ever holds more than 95% of `requestsPerMinute`
@@ -219,8 +220,7 @@ export function createPeekerHttp(options: PeekerHttpOptions): PeekerHttp {
     if (mode === 'unsafe' && !(error instanceof PeekerConnectionError && !error.mayHaveReachedPeeker)) {
       return undefined;
     }
-    const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attemptNumber - 1));
-    return exponential * (0.5 + random() / 2);
+    return backoffDelay(PEEKER_RETRY_BACKOFF, attemptNumber - 1, random);
   }
 
   async function request<S extends z.ZodType>(request: PeekerRequest<S>): Promise<PeekerResult<z.output<S>>> {

@@ -25,7 +25,7 @@ export interface SignatureInput {
 const V1 = /^v1=([0-9a-f]{64})$/i;
 
 /**
- * Verifies `Peeker-Signature: v1=<hex>` (SPEC §3.1): HMAC-SHA256 with a webhook secret over
+ * Verifies `Peeker-Signature: v1=<hex>` (https://docs.peeker.ai/webhooks): HMAC-SHA256 with a webhook secret over
  * `<Peeker-Timestamp>.<raw body>`, or over the raw body alone, because Peeker's published docs
  * do not pin the signed string. Several `v1=` values (separated by commas or spaces) and several
  * secrets are accepted so a secret can be rotated without dropping events. The timestamp must be

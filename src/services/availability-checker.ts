@@ -1,6 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 /**
- * Domain availability for `/peeker check` and `/peeker find` (SPEC §2.5) on top of one Peeker
- * call, `POST /domains/availability` (peeker-api.md §3.3).
+ * Domain availability for `/peeker check` and `/peeker find` on top of one Peeker
+ * call, `POST /domains/availability` (https://docs.peeker.ai/api-reference/domains/checking-domain-availability).
  *
  * Why a layer of its own:
  * - Batches of at most 25: one version of Peeker's docs allows 50, the other 25, and 25 works with
@@ -130,7 +131,7 @@ type CacheEntry = { result: AvailabilityResult; storedAt: number };
  */
 export function createAvailabilityChecker(options: AvailabilityCheckerOptions): AvailabilityChecker {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? ((ms: number) => delay(ms).then(() => undefined));
   const ttl = nonNegative(options.cacheTtlMs, DEFAULT_TTL_MS);
   const staleDelay = nonNegative(options.staleRetryDelayMs, DEFAULT_STALE_RETRY_MS);
   const batchSize = positiveInteger(options.batchSize, DEFAULT_BATCH_SIZE);
@@ -297,7 +298,7 @@ function classify(domain: string, row: AvailabilityRow): Classified {
   // Checked first: a stale row's `available` is Peeker's old answer and must not be trusted.
   if (reason === 'stale') return { domain, status: 'stale' };
   if (row.available === true) {
-    // Premium names are not orderable through the API (peeker-api.md §3.3), available or not.
+    // Premium names are not orderable through the API (https://docs.peeker.ai/guides/domain-search), available or not.
     if (row.premium === true || reason === 'premium') return { domain, status: 'premium' };
     return {
       domain,

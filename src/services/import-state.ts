@@ -239,7 +239,7 @@ export function transitionImport(
 
 /**
  * When to look at an unfinished import again: every `baseSeconds` at first, then a tenth of its
- * age, capped at 25 minutes — SPEC §5 wants every pending import re-checked at least every 30,
+ * age, capped at 25 minutes — every pending import must be re-checked at least every 30 minutes,
  * and the cap leaves room for the tick granularity and a busy tick (benchmarked: a 30-minute cap
  * produced 31.5-minute gaps).
  */

@@ -1,5 +1,5 @@
 /**
- * Lookalike domain names for cold email, behind `/peeker find <brand or domain>` (SPEC §2.5).
+ * Lookalike domain names for cold email, behind `/peeker find <brand or domain>`.
  *
  * Agencies send cold email from names close to the customer's brand, never from the customer's
  * own domain, so a burnt sending domain cannot hurt the real one: `acme` → `getacme.com`,
@@ -34,7 +34,7 @@ export type LookalikeProblem = { problem: string };
 
 /** Options of {@link lookalikeNames}. */
 export type LookalikeOptions = {
-  /** Most names to return (default 40, SPEC §2.5); rounded down, negative means none, NaN the default. */
+  /** Most names to return (default 40); rounded down, negative means none, NaN the default. */
   max?: number;
 };
 
@@ -209,7 +209,7 @@ export function lookalikeNames(
   const stems = rankedStems(joined, hyphenated, source.words.length <= 2 ? hyphenated : joined);
   const isUsable = (name: string) => !source.excluded.has(name) && validateRootDomain(name) === undefined;
 
-  // Section A: `.com`, each followed by the input's own suffix when there is one (SPEC: `.com` first).
+  // Section A: `.com`, each followed by the input's own suffix when there is one (`.com` first: it is what recipients trust most).
   const primaryTlds = source.ownSuffix ? ['com', source.ownSuffix] : ['com'];
   const primary = stems.flatMap((stem) => primaryTlds.map((tld) => `${stem}.${tld}`)).filter(isUsable);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Metrics } from '../metrics.js';
 import { decodeFormMetadata } from '../parsing/interaction-payloads.js';
-import { readFormValues, type StateValues, validateOrderForm } from '../parsing/order-form.js';
+import { readFormValues, validateOrderForm } from '../parsing/order-form.js';
 import { describePeekerError } from '../peeker/errors.js';
 import type { Modals } from '../slack/modals.js';
 import type { ImportsRepo } from '../store/imports-repo.js';
@@ -158,7 +158,7 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
       const metadata = decodeFormMetadata(view.private_metadata);
       if (!metadata || !view.id) return;
       const personaCount = Math.min(10, Math.max(1, metadata.personaCount + delta));
-      const current = readFormValues((view.state?.values ?? {}) as StateValues, metadata.personaCount);
+      const current = readFormValues(view.state?.values, metadata.personaCount);
       const choices = deps.bundles.peek() ?? (await deps.bundles.get().catch(() => []));
       deps.bundles.refreshIfStale();
       await deps.modals.update(
@@ -183,7 +183,7 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
       if (!metadata) return { response_action: 'errors', errors: { customer_email: FORM_EXPIRED_ERROR } };
       const choices = await deps.bundles.getWithin(BUNDLES_WAIT_MS);
       if (!choices) return { response_action: 'errors', errors: { bundle: BUNDLES_UNAVAILABLE_ERROR } };
-      const result = validateOrderForm((view.state?.values ?? {}) as StateValues, {
+      const result = validateOrderForm(view.state?.values, {
         personaCount: metadata.personaCount,
         askSmartleadLogin: deps.askSmartleadLogin,
         bundles: choices,

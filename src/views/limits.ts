@@ -1,5 +1,5 @@
 /**
- * Block Kit limits we render against (slack-platform.md §2.4, from `@slack/types`' JSDoc).
+ * Block Kit limits we render against (https://api.slack.com/reference/block-kit/blocks, and `@slack/types`' JSDoc).
  * Views truncate to these instead of letting Slack reject a message with `invalid_blocks`.
  */
 export const LIMITS = {

@@ -1,5 +1,5 @@
 /**
- * Money as the app shows it: order totals, registration and renewal prices (SPEC §2.5).
+ * Money as the app shows it: order totals, registration and renewal prices.
  *
  * Peeker sends amounts in the currency's minor units (`price_cents: 1300` with `currency: "usd"`)
  * and its docs show the currency truncated in places, so formatting must survive a missing or

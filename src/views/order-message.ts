@@ -18,7 +18,7 @@ import {
 } from './text.js';
 
 /**
- * The threaded status message of an order (SPEC §2.4): one parent edited in place, one reply per
+ * The threaded status message of an order one parent edited in place, one reply per
  * event. `audience` decides what may be shown: a customer channel never sees the cost, the order
  * ID, who placed it, Peeker's internal wording or request IDs.
  */
@@ -110,7 +110,7 @@ export function renderConnectedBatch(lines: readonly string[]): { text: string }
 }
 
 export function renderOrderOutcomeReply(
-  status: 'completed' | 'failed' | 'cancel_scheduled' | 'cancelled' | 'resumed',
+  status: 'completed' | 'failed' | 'cancel_scheduled' | 'cancelled',
   audience: OrderAudience,
   failureReason: string | null,
 ): { text: string; broadcast?: boolean } {
@@ -132,8 +132,6 @@ export function renderOrderOutcomeReply(
       return { text: '🗓️ Cancellation scheduled. The inboxes stay live until the end of the current period.' };
     case 'cancelled':
       return { text: '⏹️ The order is cancelled and its domains are released.' };
-    case 'resumed':
-      return { text: '⏳ Back in progress.' };
   }
 }
 

@@ -69,7 +69,7 @@ export function renderOrderPlaced(p: OrderPlacedModel): ModalView {
 }
 
 /**
- * Peeker refused or failed the order: its message, `error.code`, field and request ID (SPEC §2.3),
+ * Peeker refused or failed the order: its message, `error.code`, field and request ID,
  * and what to do. With `canGoBack` (the default) the close button pops back to the form.
  */
 export function renderOrderFailed(

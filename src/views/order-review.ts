@@ -42,7 +42,7 @@ export interface OrderReviewModel {
 
 /**
  * What will be ordered, for whom and where the status goes, with "Place order" only for an
- * approver (SPEC §2.3). Everyone else sees who can place it. Never shows the password.
+ * approver. Everyone else sees who can place it. Never shows the password.
  */
 export function renderOrderReview(model: OrderReviewModel): ModalView {
   const required =
