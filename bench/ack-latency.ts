@@ -9,8 +9,8 @@
  * order-form submission (which pushes the review), with Peeker answering at once and in 10 s.
  */
 import { ORDER_FORM_CALLBACK } from '../src/views/ids.js';
-import { FakePeeker } from '../test/fakes/fake-peeker.js';
 import { FakeSlack } from '../test/fakes/fake-slack.js';
+import { FakePeeker } from '../test/fakes/peeker/index.js';
 import { formState, latestFormView, viewSubmission } from '../test/helpers/order-flow.js';
 import {
   asHarness,

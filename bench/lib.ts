@@ -13,8 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPeekerApp, type PeekerApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { FakePeeker, signWebhook } from '../test/fakes/fake-peeker.js';
 import { FakeSlack } from '../test/fakes/fake-slack.js';
+import { FakePeeker, signWebhook } from '../test/fakes/peeker/index.js';
 import { type Harness, SIGNING_SECRET, testEnv, WEBHOOK_SECRET } from '../test/helpers/harness.js';
 import { settleApp } from '../test/helpers/settle-app.js';
 import {

@@ -10,14 +10,15 @@
  * `domain_import.*` for the followed import, `swap.*`, unknown event types, 20% redeliveries of
  * earlier event IDs and 1% events for an import the app does not know.
  */
+
+import { FakeSlack } from '../test/fakes/fake-slack.js';
 import {
   domainConnectedData,
   FakePeeker,
   importEventData,
   makeEvent,
   orderEventData,
-} from '../test/fakes/fake-peeker.js';
-import { FakeSlack } from '../test/fakes/fake-slack.js';
+} from '../test/fakes/peeker/index.js';
 import { placeOrderThroughSlack } from '../test/helpers/order-flow.js';
 import {
   asHarness,

@@ -12,10 +12,19 @@ import { type Benchmark, type BenchResult, machineInfo, resultTable } from './li
 import { memory } from './memory.js';
 import { pollEconomy } from './poll-economy.js';
 import { slackEconomy } from './slack-economy.js';
+import { socketReconnect } from './socket-reconnect.js';
 import { startup } from './startup.js';
 import { webhookReceipt } from './webhook-receipt.js';
 
-const BENCHMARKS: Benchmark[] = [startup, ackLatency, webhookReceipt, slackEconomy, pollEconomy, memory];
+const BENCHMARKS: Benchmark[] = [
+  startup,
+  ackLatency,
+  webhookReceipt,
+  slackEconomy,
+  pollEconomy,
+  memory,
+  socketReconnect,
+];
 const ALIASES: Record<string, string> = {
   'ack-latency': 'ack',
   acks: 'ack',
@@ -25,6 +34,8 @@ const ALIASES: Record<string, string> = {
   'poll-economy': 'poll',
   mem: 'memory',
   start: 'startup',
+  reconnect: 'socket-reconnect',
+  socket: 'socket-reconnect',
 };
 
 async function main(): Promise<void> {

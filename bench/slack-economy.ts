@@ -9,7 +9,7 @@
  * event (400 calls). A second run has Slack answer 429 (Retry-After 1 s) to the first two edits
  * and the first reply post.
  */
-import { domainConnectedData, makeEvent } from '../test/fakes/fake-peeker.js';
+import { domainConnectedData, makeEvent } from '../test/fakes/peeker/index.js';
 import { allText } from '../test/helpers/harness.js';
 import { placeOrderThroughSlack } from '../test/helpers/order-flow.js';
 import {

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
 import { createPeekerApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { FakePeeker } from '../test/fakes/fake-peeker.js';
 import { FakeSlack } from '../test/fakes/fake-slack.js';
+import { FakePeeker } from '../test/fakes/peeker/index.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../test/helpers/harness.js';
 import {
   BENCH_DIR,

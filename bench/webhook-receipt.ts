@@ -14,8 +14,9 @@
  * earlier event ID, 10% `domain_import.completed` for an import the app does not know (kept and
  * retried later).
  */
-import { FakePeeker, importEventData, makeEvent } from '../test/fakes/fake-peeker.js';
+
 import { FakeSlack } from '../test/fakes/fake-slack.js';
+import { FakePeeker, importEventData, makeEvent } from '../test/fakes/peeker/index.js';
 import {
   type BenchContext,
   type Benchmark,

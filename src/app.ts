@@ -38,6 +38,7 @@ import { createOrderActionsRepo } from './store/order-actions-repo.js';
 import { createOrderDraftsRepo } from './store/order-drafts-repo.js';
 import { createOrdersRepo } from './store/orders-repo.js';
 import { createSlackOutboxRepo } from './store/slack-outbox-repo.js';
+import { createStorageHealth } from './store/storage-health.js';
 import { createTasksRepo } from './store/tasks-repo.js';
 import { createWebhookEventsRepo } from './store/webhook-events-repo.js';
 import { renderCommandCrashed } from './views/import-feedback.js';
@@ -49,6 +50,8 @@ export interface PeekerAppOptions {
   now?: () => number;
   /** The Peeker limiter's sliding window (60 s in production; the limit scales with it). */
   peekerRateWindowMs?: number;
+  /** How long a failed import is recovered (lookup, then job) before the requester is told (about a minute). */
+  importRecoveryBudgetMs?: number;
 }
 
 /**
@@ -76,6 +79,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const orders = createOrdersRepo(db);
   const actions = createOrderActionsRepo(db);
   const tasks = createTasksRepo(db);
+  const storage = createStorageHealth(db, now);
 
   const metrics: Metrics = createMetrics({
     slackQueueDepth: () => outbox.queueDepth(),
@@ -108,6 +112,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const modals = createModals(bolt.client, logger);
   const publisher = createSlackPublisher({
     outbox,
+    storage,
     client: bolt.client,
     subjects: createOutboxSubjects({ imports, orders, actions, commands, responder }),
     logger: logger.child({ component: 'slack-outbox' }),
@@ -134,6 +139,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     metrics,
     isSandbox,
     now,
+    ...(options.importRecoveryBudgetMs !== undefined ? { recoveryBudgetMs: options.importRecoveryBudgetMs } : {}),
   });
 
   // Orders.
@@ -216,6 +222,11 @@ export function createPeekerApp(options: PeekerAppOptions) {
       rateLimitPerMinute: config.peeker.rateLimitPerMinute,
       periodMs: cronPeriodMs(config.poll.cron),
     }),
+    storage,
+    resumeStalled: () => {
+      runner.resumePending();
+      webhooks.notify();
+    },
     logger,
     now,
     signal: pollAbort.signal,
@@ -229,6 +240,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     orders,
     actions,
     outbox,
+    storage,
     orderForm,
     peeker,
     logger,
@@ -236,7 +248,16 @@ export function createPeekerApp(options: PeekerAppOptions) {
     isSandbox,
     now,
   });
-  interactionListeners.register(bolt, { orderForm, orderPlacement, imports, orders, isSandbox, now, logger });
+  interactionListeners.register(bolt, {
+    orderForm,
+    orderPlacement,
+    imports,
+    orders,
+    storage,
+    isSandbox,
+    now,
+    logger,
+  });
   const server = createHttpServer(
     {
       ...(httpListener ? { slackEvents: httpListener } : {}),
@@ -246,10 +267,12 @@ export function createPeekerApp(options: PeekerAppOptions) {
         logger,
         metrics,
         onStored: () => webhooks.notify(),
+        storage,
         now,
       }),
       health: createHealthCheck({
         db,
+        storage,
         slackMode: config.slack.mode,
         peekerEnvironment: environment.name,
         queues: () => ({

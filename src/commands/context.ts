@@ -9,6 +9,7 @@ import type { ImportsRepo } from '../store/imports-repo.js';
 import type { OrderActionsRepo } from '../store/order-actions-repo.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
 import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
+import type { StorageHealth } from '../store/storage-health.js';
 
 /** What the `/peeker` listeners need; built once by the composition root. */
 export interface CommandDeps {
@@ -18,6 +19,7 @@ export interface CommandDeps {
   orders: OrdersRepo;
   actions: OrderActionsRepo;
   outbox: SlackOutboxRepo;
+  storage: StorageHealth;
   orderForm: OrderFormSession;
   peeker: PeekerClient;
   logger: Logger;

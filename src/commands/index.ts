@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
 import { parseCommandText } from '../parsing/command-text.js';
+import { guardStorage } from '../slack/storage-guard.js';
 import { renderUnknownSubcommand, renderUsageError } from '../views/help.js';
-import { type CommandDeps, countCommand } from './context.js';
+import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
 import { handleHelp } from './help.js';
 import { handleImport } from './import.js';
 import { handleOrder } from './order.js';
@@ -15,31 +16,34 @@ export type { CommandDeps } from './context.js';
  * subcommand's handler, which acknowledges within Slack's 3 s deadline.
  */
 export function register(app: App, deps: CommandDeps): void {
-  app.command('/peeker', async (args) => {
-    const parsed = parseCommandText(args.command.text ?? '');
-    switch (parsed.kind) {
-      case 'help':
-        return handleHelp(args, deps);
-      case 'import':
-        return handleImport(args, parsed, deps);
-      case 'status':
-        return handleStatus(args, parsed.target, deps);
-      case 'order':
-        return handleOrder(args, parsed, deps);
-      case 'pending':
-        return handlePending(args, parsed.orderId, deps);
-      case 'invalid':
-        await args.ack({
-          response_type: 'ephemeral',
-          ...renderUsageError(parsed.subcommand, parsed.message),
-        });
-        return countCommand(deps, parsed.subcommand, 'invalid_input');
-      case 'unknown':
-        await args.ack({
-          response_type: 'ephemeral',
-          ...renderUnknownSubcommand(parsed.word, parsed.suggestion, deps.isSandbox()),
-        });
-        return countCommand(deps, 'unknown', 'invalid_input');
-    }
-  });
+  app.command(
+    '/peeker',
+    guardStorage<CommandArgs>(deps.storage, deps.logger, async (args) => {
+      const parsed = parseCommandText(args.command.text ?? '');
+      switch (parsed.kind) {
+        case 'help':
+          return handleHelp(args, deps);
+        case 'import':
+          return handleImport(args, parsed, deps);
+        case 'status':
+          return handleStatus(args, parsed.target, deps);
+        case 'order':
+          return handleOrder(args, parsed, deps);
+        case 'pending':
+          return handlePending(args, parsed.orderId, deps);
+        case 'invalid':
+          await args.ack({
+            response_type: 'ephemeral',
+            ...renderUsageError(parsed.subcommand, parsed.message),
+          });
+          return countCommand(deps, parsed.subcommand, 'invalid_input');
+        case 'unknown':
+          await args.ack({
+            response_type: 'ephemeral',
+            ...renderUnknownSubcommand(parsed.word, parsed.suggestion, deps.isSandbox()),
+          });
+          return countCommand(deps, 'unknown', 'invalid_input');
+      }
+    }),
+  );
 }

@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics.js';
 import { webhookEventSchema } from '../peeker/webhook-events.js';
 import { verifyWebhookSignature } from '../peeker/webhook-signature.js';
 import { metricType } from '../services/webhook-processor.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import type { WebhookEventsRepo } from '../store/webhook-events-repo.js';
 import { BodyTooLargeError, readBody } from './body.js';
 import { sendJson } from './respond.js';
@@ -22,6 +23,8 @@ export function createWebhookRoute(options: {
   logger: Logger;
   metrics?: Metrics;
   onStored: () => void;
+  /** Storing can fail (disk full, read-only file): then the answer is 503 and Peeker retries later. */
+  storage?: StorageHealth;
   now?: () => number;
 }) {
   const now = options.now ?? Date.now;
@@ -71,13 +74,23 @@ export function createWebhookRoute(options: {
     const event = parsed.data;
     const eventId = header('peeker-event-id')?.trim() || event.id;
     if (eventId.length > 200) return finish(400, 'malformed', { error: 'invalid_event_id' });
-    const stored = options.events.store({
-      eventId,
-      type: event.type,
-      payload: rawBody.toString('utf8'),
-      createdAt: event.created_at ?? null,
-      receivedAt: now(),
-    });
+    let stored: boolean;
+    try {
+      stored = options.events.store({
+        eventId,
+        type: event.type,
+        payload: rawBody.toString('utf8'),
+        createdAt: event.created_at ?? null,
+        receivedAt: now(),
+      });
+    } catch (error) {
+      if (!options.storage?.noteFailure(error)) throw error;
+      // Never a 2xx for an event we could not store: Peeker redelivers it later (up to 5 times
+      // over 24 hours, https://docs.peeker.ai/webhooks).
+      options.logger.error({ err: error, eventId }, 'could not store a webhook event; answering 503');
+      res.setHeader('retry-after', '60');
+      return finish(503, 'storage_unavailable', { error: 'storage_unavailable' }, metricType(event.type));
+    }
     finish(
       200,
       stored ? 'stored' : 'duplicate',

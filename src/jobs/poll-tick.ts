@@ -7,6 +7,7 @@ import type { OrderTracker } from '../services/order-tracker.js';
 import type { CommandsRepo } from '../store/commands-repo.js';
 import type { ImportsRepo } from '../store/imports-repo.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import type { TasksRepo } from '../store/tasks-repo.js';
 import type { WebhookEventsRepo } from '../store/webhook-events-repo.js';
 import { pollImports } from './poll-imports.js';
@@ -48,6 +49,9 @@ export interface PollTickDeps {
   /** The poll loop's share of the rate limit (people get the rest). */
   throttle: Throttle;
   maxChecksPerTick: number;
+  storage: StorageHealth;
+  /** Picks up work a storage failure stalled (pending commands, webhook events not yet applied). */
+  resumeStalled: () => void;
   logger: Logger;
   now: () => number;
   signal: AbortSignal;
@@ -68,7 +72,18 @@ export function createPollTick(deps: PollTickDeps) {
     if (removed > 0) deps.logger.debug({ removed }, 'pruned old rows');
   }
 
+  let paused = false;
   return async function pollOnce() {
+    const storage = deps.storage.check();
+    if (!storage.writable) {
+      // No Peeker calls while their answers cannot be recorded; the tick after space is back resumes.
+      if (!paused) deps.logger.warn({ code: storage.code }, 'poll loop paused: the database refuses writes');
+      paused = true;
+      return { checked: 0, changed: 0, failed: 0, ordersChecked: 0, paused: true };
+    }
+    if (paused) deps.logger.info('poll loop resumed: the database takes writes again');
+    paused = false;
+    deps.resumeStalled();
     const reconciled = await reconcileOrders({
       orders: deps.orders,
       tracker: deps.orderTracker,
@@ -99,6 +114,6 @@ export function createPollTick(deps: PollTickDeps) {
       signal: deps.signal,
     });
     pruneOld(deps.now());
-    return { ...result, ordersChecked: reconciled.checked };
+    return { ...result, ordersChecked: reconciled.checked, paused: false };
   };
 }

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ACTION, BLOCK, personaBlock } from '../views/ids.js';
 import { type InvalidDomain, normalizeDomain, parseDomainList, validateRootDomain } from './domains.js';
+import { cutToLength, lastOfLength } from './graphemes.js';
 
 /** A bundle the form offers: Peeker's `id`, its name and `required_domains.total` (null if unknown). */
 export interface BundleChoice {
@@ -349,14 +350,14 @@ function isEmail(text: string): boolean {
 }
 
 function truncateError(message: string): string {
-  return message.length <= ERROR_MAX ? message : `${message.slice(0, ERROR_MAX - 1)}…`;
+  return message.length <= ERROR_MAX ? message : `${cutToLength(message, ERROR_MAX - 1)}…`;
 }
 
 /** Keeps both ends of a long entry (`averyveryl…example.com`): the ending is what people check. */
 function shortenMiddle(text: string, max: number): string {
   if (text.length <= max) return text;
   const head = Math.ceil((max - 1) / 2);
-  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+  return `${cutToLength(text, head)}…${lastOfLength(text, max - 1 - head)}`;
 }
 
 function clampCount(count: number, min: number): number {

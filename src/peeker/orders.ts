@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PeekerHttp, PeekerResult, Throttle } from './http.js';
 import { unwrap } from './me.js';
+import { readAllPages } from './pagination.js';
 import { envelope, listEnvelope, nullishCount, nullishString } from './schemas.js';
 
 /** The body of `POST /orders`, exactly as the seed guide shows it. */
@@ -63,7 +64,68 @@ export const pendingActionSchema = z.object({
 });
 export type PeekerPendingAction = z.output<typeof pendingActionSchema>;
 
+/** Pages of pending actions read at most (100 per page). */
 const MAX_PAGES = 20;
+
+/** A cancelled domain row of the NEW answer; tolerates a bare name too. */
+const cancelledDomainSchema = z.union([
+  z.string().transform((domain) => ({ id: null, domain })),
+  z.object({ id: nullishString, domain: z.string().min(1) }),
+]);
+
+/**
+ * Both documented answers of `POST /orders/{id}/cancel`: the NEW
+ * `{id, status, cancellation_scheduled_at, cancels_at, domains: [{id, domain}]}` and the OLD full
+ * order (whose `domains` is `{registered, imported}` and which has no dates), normalised to one shape.
+ */
+export const cancellationSchema = z
+  .object({
+    id: z.string().min(1),
+    status: z.string().min(1),
+    cancellation_scheduled_at: nullishString,
+    cancels_at: nullishString,
+    domains: z
+      .union([
+        z.array(cancelledDomainSchema),
+        z.object({ registered: z.array(z.string()).nullish(), imported: z.array(z.string()).nullish() }),
+      ])
+      .nullish(),
+  })
+  .transform(
+    (body): PeekerCancellation => ({
+      id: body.id,
+      status: body.status,
+      cancelsAt: body.cancels_at ?? null,
+      scheduledAt: body.cancellation_scheduled_at ?? null,
+      domains: cancelledDomains(body.domains),
+    }),
+  );
+
+/** A scheduled cancellation, whichever doc generation answered. */
+export interface PeekerCancellation {
+  /** The order id. */
+  id: string;
+  /** `cancel_scheduled` once accepted. */
+  status: string;
+  /** When the inboxes go (end of the renewal period); null when Peeker did not say (OLD answer). */
+  cancelsAt: string | null;
+  scheduledAt: string | null;
+  /** The domains being cancelled; for the OLD answer the whole order's. Null when not given. */
+  domains: { id?: string | null; domain: string }[] | null;
+}
+
+function cancelledDomains(
+  domains:
+    | Array<{ id?: string | null | undefined; domain: string }>
+    | { registered?: string[] | null | undefined; imported?: string[] | null | undefined }
+    | null
+    | undefined,
+): PeekerCancellation['domains'] {
+  if (!domains) return null;
+  if (Array.isArray(domains)) return domains.map((d) => ({ id: d.id ?? null, domain: d.domain }));
+  // The OLD answer was the full order: an OLD cancel always covered every domain of it.
+  return [...(domains.registered ?? []), ...(domains.imported ?? [])].map((domain) => ({ id: null, domain }));
+}
 
 /** `POST /orders`, `GET /orders/{id}`, `GET /orders/pending`. */
 export function createOrdersApi(http: PeekerHttp) {
@@ -119,33 +181,50 @@ export function createOrdersApi(http: PeekerHttp) {
       return { data: result.data.data, requestId: result.requestId };
     },
 
-    /** Open pending actions of one order (every page). */
+    /** Open pending actions of one order (every page). A read: retried (`idempotent`). */
     async pending(
       orderId: string,
       options: { throttle?: Throttle; signal?: AbortSignal } = {},
     ): Promise<PeekerResult<PeekerPendingAction[]>> {
-      const actions: PeekerPendingAction[] = [];
-      let pageToken: string | undefined;
-      let requestId: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page += 1) {
-        const result = await http.request({
-          method: 'GET',
-          path: '/orders/pending',
-          route: 'GET /orders/pending',
-          query: { order_id: orderId, status: 'open', per_page: 100, page_token: pageToken },
-          schema: listEnvelope(pendingActionSchema),
-          retry: 'idempotent',
-          ...options,
-        });
-        requestId = result.requestId;
-        actions.push(...result.data.data);
-        const next = result.data.links?.next;
-        pageToken = next
-          ? (new URL(next, 'http://peeker.invalid').searchParams.get('page_token') ?? undefined)
-          : undefined;
-        if (!pageToken) break;
+      const { data, requestId } = await readAllPages(http, {
+        path: '/orders/pending',
+        route: 'GET /orders/pending',
+        query: { order_id: orderId, status: 'open' },
+        item: pendingActionSchema,
+        maxPages: MAX_PAGES,
+        ...options,
+      });
+      return { data, requestId };
+    },
+
+    /**
+     * `POST /orders/{id}/cancel`: no body cancels the whole order, `domains` (names or `dom_` ids,
+     * at least one) only those (https://docs.peeker.ai/api-reference/orders/cancelling-an-order).
+     * Retry `unsafe`: cancelling is not documented as idempotent, and if a lost attempt got
+     * through, a re-send is a second cancel of the same domains; so a lost answer is settled by
+     * reading the order, not by re-sending. Accepts the NEW answer and the OLD full order alike.
+     */
+    cancel(
+      orderId: string,
+      domains?: string[],
+      signal?: AbortSignal,
+    ): Promise<PeekerResult<PeekerCancellation>> {
+      if (domains !== undefined && domains.length === 0) {
+        throw new RangeError(
+          'orders.cancel: pass undefined to cancel the whole order, or at least one domain',
+        );
       }
-      return { data: actions, requestId };
+      return http
+        .request({
+          method: 'POST',
+          path: `/orders/${encodeURIComponent(orderId)}/cancel`,
+          route: 'POST /orders/{id}/cancel',
+          body: domains === undefined ? undefined : { domains },
+          schema: envelope(cancellationSchema),
+          retry: 'unsafe',
+          signal,
+        })
+        .then(unwrap);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { CommandRecord, CommandsRepo } from '../store/commands-repo.js';
+import { isStorageFailure } from '../store/storage-health.js';
 
 /**
  * A slash command whose work outlives its acknowledgement: stored in SQLite before the ack, run in
@@ -58,6 +59,12 @@ export function createCommandRunner(options: {
     try {
       await handler.execute(command);
     } catch (error) {
+      if (isStorageFailure(error)) {
+        // Nothing can be recorded right now; the command stays pending and is resumed once the
+        // database takes writes again (`resumePending` from the poll tick).
+        options.logger.error({ commandId: command.id, err: error }, 'command paused: storage unavailable');
+        return;
+      }
       options.logger.error(
         { commandId: command.id, kind: command.kind, err: error },
         'command failed unexpectedly',
@@ -69,18 +76,26 @@ export function createCommandRunner(options: {
   }
 
   return {
-    /** Starts a stored command in the background (a no-op if it is already running). */
-    dispatch(command: CommandRecord): void {
-      if (!accepting || inFlight.has(command.id) || command.status !== 'pending') return;
-      const run = execute(command).finally(() => inFlight.delete(command.id));
+    /** Starts a stored command in the background; false when it is already running (or finished). */
+    dispatch(command: CommandRecord): boolean {
+      if (!accepting || inFlight.has(command.id) || command.status !== 'pending') return false;
+      const run = execute(command)
+        .catch((error: unknown) =>
+          options.logger.error({ commandId: command.id, err: error }, 'command runner failed'),
+        )
+        .finally(() => inFlight.delete(command.id));
       inFlight.set(command.id, run);
+      return true;
     },
-    /** Resumes every command a previous process acknowledged but did not finish. */
+    /**
+     * Resumes every acknowledged command that is not finished and not running: at start-up (a
+     * previous process stopped mid-way) and from the poll tick (one paused by a storage failure).
+     */
     resumePending(): number {
-      const pending = options.commands.pending();
-      for (const command of pending) this.dispatch(command);
-      if (pending.length > 0) options.logger.info({ count: pending.length }, 'resuming unfinished commands');
-      return pending.length;
+      let resumed = 0;
+      for (const command of options.commands.pending()) if (this.dispatch(command)) resumed += 1;
+      if (resumed > 0) options.logger.info({ count: resumed }, 'resuming unfinished commands');
+      return resumed;
     },
     /** Waits for running commands (used on shutdown and in tests). */
     async idle(): Promise<void> {

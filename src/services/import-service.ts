@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PeekerClient } from '../peeker/client.js';
@@ -8,6 +9,7 @@ import {
   PeekerConnectionError,
   PeekerRateLimitError,
   PeekerResponseError,
+  PeekerServerError,
   PeekerTimeoutError,
 } from '../peeker/errors.js';
 import type { PeekerImport } from '../peeker/imports.js';
@@ -33,8 +35,36 @@ export const IMPORT_COMMAND = 'import';
 export const SYNC_IMPORT_MAX = 25;
 export const JOB_IMPORT_MAX = 500;
 
-/** Pauses between lookups of an import whose synchronous answer timed out. */
-const LOST_ANSWER_LOOKUP_DELAYS_MS = [1_000, 3_000, 0];
+/**
+ * Recovering an import whose POST failed in a way that does not prove Peeker did nothing: look
+ * the domains up, then (re)submit them as a job — jobs dedupe on the domain set — 1 s, 2 s, 4 s…
+ * apart (jittered), for about a minute in all before the requester is told.
+ */
+const RECOVERY_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 15_000 };
+export const IMPORT_RECOVERY_BUDGET_MS = 60_000;
+/** A lost synchronous answer is only looked up this many times first: Peeker may still be validating. */
+const SYNC_LOOKUPS_BEFORE_JOB = 2;
+
+/**
+ * Whether Peeker may have acted on a POST that failed this way: a timeout, a 5xx (a gateway can
+ * fail after the work was done), a 2xx we could not read, or a connection lost mid-request. Such
+ * a failure is recovered by lookup, never reported as "nothing happened".
+ */
+function mayHaveActed(error: unknown): boolean {
+  return (
+    error instanceof PeekerTimeoutError ||
+    error instanceof PeekerServerError ||
+    (error instanceof PeekerResponseError && error.status !== undefined && error.status < 300) ||
+    (error instanceof PeekerConnectionError && error.mayHaveReachedPeeker)
+  );
+}
+
+/** Worth another try later: Peeker may have acted, could not be reached, or is rate-limiting us. */
+function isTransient(error: unknown): boolean {
+  return (
+    mayHaveActed(error) || error instanceof PeekerConnectionError || error instanceof PeekerRateLimitError
+  );
+}
 
 export interface ImportServiceDeps {
   commands: CommandsRepo;
@@ -49,6 +79,8 @@ export interface ImportServiceDeps {
   isSandbox: () => boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<unknown>;
+  /** How long a failed import is recovered (lookup, then job) before the requester is told. */
+  recoveryBudgetMs?: number;
 }
 
 /** Splits the list the way Peeker wants it: one synchronous import, or jobs of ≤500. */
@@ -75,12 +107,27 @@ export function createImportService(deps: ImportServiceDeps) {
   const now = deps.now ?? Date.now;
   const wait = deps.sleep ?? ((ms: number) => sleep(ms));
 
+  /**
+   * POST rules of an import:
+   * - `POST /domains/import` (not idempotent): retried by the client only when Peeker provably
+   *   did not act; a capacity 429 becomes a job; any failure that may have acted is recovered.
+   * - `POST /domains/import/jobs` (dedupes on the domain set): retried as is by the client, then
+   *   recovered like the above when it still fails transiently.
+   * After a crash (`resumed`), the domains are looked up before anything is sent again.
+   */
   async function submit(
     kind: ImportKind,
     domains: string[],
     resumed: boolean,
   ): Promise<{ kind: ImportKind; data: PeekerImport }> {
-    if (kind === 'job') return { kind, data: (await deps.peeker.imports.createJob(domains)).data };
+    if (kind === 'job') {
+      try {
+        return { kind, data: (await deps.peeker.imports.createJob(domains)).data };
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        return recover(domains, error, 0);
+      }
+    }
     if (resumed) {
       // An earlier attempt may have been accepted before the crash; never import twice.
       const found = await findExisting(domains);
@@ -91,29 +138,44 @@ export function createImportService(deps: ImportServiceDeps) {
     } catch (error) {
       if (error instanceof PeekerRateLimitError && error.reason === 'cloudflare_account_capacity') {
         deps.logger.info({ domains: domains.length }, 'cloudflare capacity busy; importing as a job instead');
-        return { kind: 'job', data: (await deps.peeker.imports.createJob(domains)).data };
+        return submit('job', domains, false);
       }
-      if (
-        error instanceof PeekerTimeoutError ||
-        // A 2xx we could not read: Peeker accepted something, we just cannot see what.
-        (error instanceof PeekerResponseError && error.status !== undefined && error.status < 300) ||
-        (error instanceof PeekerConnectionError && error.mayHaveReachedPeeker)
-      ) {
-        // The answer was lost, not necessarily the import: Peeker may still be validating it.
-        // Look for it a few times; if it never shows up, queue the domains as a job, which
-        // Peeker dedupes on the domain set, so the customer gets their nameservers either way.
-        for (const waitMs of LOST_ANSWER_LOOKUP_DELAYS_MS) {
-          const found = await findExisting(domains).catch(() => undefined);
-          if (found) return found;
-          await wait(waitMs);
+      if (!mayHaveActed(error)) throw error;
+      // The answer was lost, not necessarily the import: Peeker may still be validating it.
+      return recover(domains, error, SYNC_LOOKUPS_BEFORE_JOB);
+    }
+  }
+
+  /**
+   * Finds the import Peeker may have made, else submits the domains as a job (which Peeker
+   * dedupes on the domain set, so the customer gets one set of nameservers either way), with
+   * backoff, within the recovery budget. Throws the last error when the budget is spent.
+   */
+  async function recover(
+    domains: string[],
+    firstError: unknown,
+    lookupsBeforeJob: number,
+  ): Promise<{ kind: ImportKind; data: PeekerImport }> {
+    const deadline = now() + (deps.recoveryBudgetMs ?? IMPORT_RECOVERY_BUDGET_MS);
+    let lastError = firstError;
+    deps.logger.warn(
+      { domains: domains.length, code: describePeekerError(firstError).code },
+      'import answer lost or failed; looking it up',
+    );
+    for (let attempt = 0; ; attempt += 1) {
+      const found = await findExisting(domains).catch(() => undefined);
+      if (found) return found;
+      if (attempt >= lookupsBeforeJob) {
+        try {
+          return { kind: 'job', data: (await deps.peeker.imports.createJob(domains)).data };
+        } catch (error) {
+          if (!isTransient(error)) throw error;
+          lastError = error;
         }
-        deps.logger.warn(
-          { domains: domains.length },
-          'synchronous import answer lost; importing as a job instead',
-        );
-        return { kind: 'job', data: (await deps.peeker.imports.createJob(domains)).data };
       }
-      throw error;
+      const delay = backoffDelay(RECOVERY_BACKOFF, attempt);
+      if (now() + delay > deadline) throw lastError;
+      await wait(delay);
     }
   }
 

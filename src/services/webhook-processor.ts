@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { KNOWN_EVENT_TYPES, type WebhookEvent, webhookEventSchema } from '../peeker/webhook-events.js';
 import type { Db } from '../store/database.js';
+import { isStorageFailure } from '../store/storage-health.js';
 import type { StoredWebhookEvent, WebhookEventsRepo } from '../store/webhook-events-repo.js';
 
 /**
@@ -71,6 +72,8 @@ export function createWebhookProcessor(options: {
     try {
       return settleOne(stored, at);
     } catch (error) {
+      // Storage refusing writes is no fault of the event: stop here, it is applied once writes work.
+      if (isStorageFailure(error)) throw error;
       // A bug or a corrupt row must not block every later event: park it and move on.
       options.logger.error(
         { eventId: stored.eventId, type: stored.type, err: error },

@@ -1,8 +1,9 @@
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { type Logger, toBoltLogger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { ResilientSocketModeReceiver } from './socket-receiver.js';
 
 /** Per-call deadline for Slack Web API calls: one stuck call must never stall a queue for minutes. */
 export const SLACK_CALL_TIMEOUT_MS = 10_000;
@@ -58,12 +59,15 @@ export function createBoltApp(config: Config, logger: Logger, metrics: Metrics |
     tokenVerificationEnabled: false,
   };
   if (config.slack.mode === 'socket' && config.slack.appToken) {
-    const receiver = new SocketModeReceiver({
+    // Reconnects at once when Slack retires the connection or the link drops; pong timeouts stay
+    // generous (15 s: the 5 s default drops healthy links on busy machines,
+    // https://github.com/slackapi/bolt-js/issues/2196) without delaying reconnects.
+    // See socket-receiver.ts.
+    const receiver = new ResilientSocketModeReceiver({
       appToken: config.slack.appToken,
-      logger: boltLogger,
-      // Slack's default 5 s pong timeout drops healthy connections on busy machines (bolt-js #2196).
-      clientPingTimeout: 15_000,
-      installerOptions: { clientOptions },
+      logger,
+      boltLogger,
+      clientOptions,
     });
     const app = new App({ ...common, receiver });
     return { app, httpListener: undefined };

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import pLimit from 'p-limit';
 import type { Logger } from '../logger.js';
 import type { OutboxMessage, OutboxReply, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import { createOutboxSender, type PostOutcome } from './outbox-sender.js';
 import type { SubjectTable } from './outbox-subjects.js';
 import { createPostPacing } from './post-pacing.js';
@@ -13,6 +14,8 @@ export type { PostOutcome } from './outbox-sender.js';
 export interface SlackPublisherOptions {
   outbox: SlackOutboxRepo;
   client: WebClient;
+  /** While the database refuses writes the publisher pauses: a post it could not record would be repeated. */
+  storage?: StorageHealth;
   /** Every subject type's renderer, reply batching and failure hook. */
   subjects: SubjectTable;
   logger: Logger;
@@ -66,12 +69,32 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   let wake: AbortController | undefined;
   let notified = false;
   let unsubscribe: (() => void) | undefined;
+  /** A storage failure interrupted a pass: posts may be left claimed, to be put back first. */
+  let recoverAfterStorageFailure = false;
+
+  /** Logs a failure; a storage failure pauses the loop until the database takes writes again. */
+  function noteError(error: unknown, message: string, context: Record<string, unknown> = {}): void {
+    if (options.storage?.noteFailure(error)) recoverAfterStorageFailure = true;
+    logger.error({ ...context, err: error }, message);
+  }
+
+  /** False while storage is unavailable; once it is back, claimed posts are put back in the queue. */
+  function storageReady(): boolean {
+    if (options.storage && !options.storage.check().writable) return false;
+    if (recoverAfterStorageFailure) {
+      // Their posting mark stays, so each is first looked up in Slack: a post that landed is not repeated.
+      outbox.recoverInFlight();
+      recoverAfterStorageFailure = false;
+      logger.info('slack outbox resumed after a storage failure');
+    }
+    return true;
+  }
 
   /** Runs the calls `concurrency` at a time; one failing never stops the others. */
   async function runAll(tasks: (() => Promise<unknown>)[]): Promise<void> {
     await Promise.all(
       tasks.map((task) =>
-        limit(task).catch((error: unknown) => logger.error({ err: error }, 'slack outbox task failed')),
+        limit(task).catch((error: unknown) => noteError(error, 'slack outbox task failed')),
       ),
     );
   }
@@ -99,7 +122,8 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     try {
       return await sender.postParent(message, postOptions);
     } catch (error) {
-      logger.error({ messageId: message.id, err: error }, 'posting a status message failed unexpectedly');
+      noteError(error, 'posting a status message failed unexpectedly', { messageId: message.id });
+      if (recoverAfterStorageFailure) return { status: 'queued', reason: 'storage_unavailable' };
       if (outbox.message(message.id)?.state === 'posting') {
         outbox.requeuePost(message.id, sender.retryAt(message.attempts), 'internal_error', true);
       }
@@ -118,7 +142,8 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     try {
       await sender.postReply(reply);
     } catch (error) {
-      logger.error({ replyId: reply.id, err: error }, 'posting a thread reply failed unexpectedly');
+      noteError(error, 'posting a thread reply failed unexpectedly', { replyId: reply.id });
+      if (recoverAfterStorageFailure) return;
       for (const item of outbox.repliesOf(reply.messageId)) {
         if (item.state === 'posting') outbox.requeueReply(item.id, sender.retryAt(item.attempts), true);
       }
@@ -140,7 +165,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
     while (running) {
       let delay = IDLE_WAKE_MS;
       try {
-        if (await serialPass()) continue;
+        if (storageReady() && (await serialPass())) continue;
         if (!running) break;
         if (notified) {
           notified = false;
@@ -150,7 +175,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
         if (nextDue !== undefined) delay = Math.min(IDLE_WAKE_MS, Math.max(10, nextDue - now()));
       } catch (error) {
         // The database or Slack failing must not kill the loop (or the process): log, wait, go on.
-        logger.error({ err: error }, 'slack outbox pass failed');
+        noteError(error, 'slack outbox pass failed');
       }
       if (!running) break;
       wake = new AbortController();

@@ -10,7 +10,7 @@ import type {
   URLInput,
 } from '@slack/types';
 import { LIMITS } from './limits.js';
-import { plainText } from './text.js';
+import { context, plainText, truncate } from './text.js';
 
 /** A message: the notification/fallback `text` Slack requires next to the blocks. */
 export interface RenderedMessage {
@@ -87,3 +87,46 @@ export type ViewAck =
   | { response_action: 'errors'; errors: Record<string, string> }
   | { response_action: 'push' | 'update'; view: ModalView }
   | undefined;
+
+/**
+ * Characters of text in a list of blocks: every `text` string anywhere in them (section text and
+ * fields, context elements, headers, buttons), which is what Slack's total is about.
+ */
+export function blockTextLength(blocks: readonly unknown[]): number {
+  let total = 0;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) for (const item of node) visit(item);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') total += value.length;
+        else visit(value);
+      }
+    }
+  };
+  visit(blocks);
+  return total;
+}
+
+/** How much block text a compacted message keeps. */
+const COMPACT_BUDGET = 4_000;
+
+/**
+ * A message Slack refused as too long (`msg_blocks_too_long`, `invalid_blocks`), cut down to fit:
+ * its blocks in order while they fit a small budget, then a note. Better a shorter message than
+ * none: the customer still sees the start and the status, and the thread has the rest.
+ */
+export function compactMessage(message: RenderedMessage): RenderedMessage {
+  const kept: KnownBlock[] = [];
+  let used = 0;
+  for (const block of message.blocks) {
+    const size = blockTextLength([block]);
+    if (used + size > COMPACT_BUDGET) break;
+    kept.push(block);
+    used += size;
+  }
+  // The last block is usually the status line: keep it when it fits.
+  const last = message.blocks.at(-1);
+  if (last && !kept.includes(last) && blockTextLength([last]) + used <= COMPACT_BUDGET + 500) kept.push(last);
+  kept.push(context('_Shortened: the full message was too long for Slack._'));
+  return { text: truncate(message.text, LIMITS.messageText), blocks: kept };
+}

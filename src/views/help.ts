@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { SUBCOMMANDS } from '../parsing/command-text.js';
 import type { RenderedMessage } from './blocks.js';
-import { context, escapeMrkdwn, section } from './text.js';
+import { context, cutToLength, escapeMrkdwn, section } from './text.js';
 
 /** `/peeker help`: every subcommand with one example. */
 export function renderHelp(
@@ -32,7 +32,7 @@ export function renderUnknownSubcommand(
   suggestion: string | undefined,
   sandbox: boolean,
 ): RenderedMessage {
-  const intro = `I don’t know \`${escapeMrkdwn(word.replace(/`/g, "'")).slice(0, 60)}\`.${
+  const intro = `I don’t know \`${escapeMrkdwn(cutToLength(word.replace(/`/g, "'"), 60))}\`.${
     suggestion ? ` Did you mean \`/peeker ${escapeMrkdwn(suggestion)}\`?` : ''
   }`;
   return renderHelp({ sandbox, intro });
@@ -52,4 +52,12 @@ export function renderUsageError(subcommand: string, message: string): RenderedM
         : []),
     ],
   };
+}
+
+/** The app's database refuses writes (disk full, read-only): nothing was recorded or sent. */
+export const STORAGE_UNAVAILABLE_TEXT =
+  '⚠️ I can’t record this right now (the app’s storage is unavailable), so nothing was sent to Peeker. Please try again in a few minutes; your admin can check the app’s disk space.';
+
+export function renderStorageUnavailable(): RenderedMessage {
+  return { text: STORAGE_UNAVAILABLE_TEXT, blocks: [section(STORAGE_UNAVAILABLE_TEXT)] };
 }

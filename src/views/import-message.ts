@@ -35,8 +35,9 @@ export interface ImportMessageModel {
   waitedMs: number | null;
 }
 
-const DOMAINS_PER_GROUP_SHOWN = 40;
-const GROUPS_SHOWN = 20;
+/** Domains listed while the nameservers are not known yet, and failed domains listed. */
+const DOMAINS_SHOWN = 40;
+const FAILED_SHOWN = 20;
 
 const REGISTRAR_STEPS = [
   '*How to change nameservers*',
@@ -95,9 +96,137 @@ function headline(phase: ImportMessagePhase): string {
   }
 }
 
+type DomainView = ImportMessageModel['domains'][number];
+
+/** The nameserver pair of a group, as the customer copies it. */
+function nameserverText(group: ImportMessageModel['nameserverGroups'][number]): string {
+  return `*Nameservers*\n\`${escapeMrkdwn(group.nameservers[0])}\`\n\`${escapeMrkdwn(group.nameservers[1])}\``;
+}
+
+/** The active (not failed) domains of each group, in the order Peeker gave them. */
+function activeGroups(model: ImportMessageModel) {
+  const byDomain = new Map(model.domains.map((domain) => [domain.domain, domain]));
+  return model.nameserverGroups
+    .map((group) => ({
+      group,
+      domains: group.domains
+        .map((name): DomainView => byDomain.get(name) ?? { domain: name, state: 'pending', failureReason: null })
+        .filter((domain) => domain.state !== 'failed'),
+    }))
+    .filter((entry) => entry.domains.length > 0);
+}
+
+/** A group with every domain on its own line (with its state), when the message has room. */
+function fullGroupText(group: ImportMessageModel['nameserverGroups'][number], domains: DomainView[]): string {
+  return [
+    nameserverText(group),
+    `*For ${domains.length === 1 ? 'this domain' : `these ${domains.length} domains`}*`,
+    ...domains.map(domainLine),
+  ].join('\n');
+}
+
+/** A group with its domains named in a line that stops at `room` characters. */
+function compactGroupText(
+  group: ImportMessageModel['nameserverGroups'][number],
+  domains: DomainView[],
+  room: number,
+): string {
+  let names = '';
+  let shown = 0;
+  for (const domain of domains) {
+    const item = `${shown === 0 ? '' : ', '}${escapeMrkdwn(domain.domain)}`;
+    if (shown > 0 && names.length + item.length > room) break;
+    names += item;
+    shown += 1;
+  }
+  const rest = domains.length - shown;
+  return `${nameserverText(group)}\n*For ${plural(domains.length, 'domain')}:* ${names}${rest > 0 ? `, …and ${rest} more (listed in the thread)` : ''}`;
+}
+
+/** Text kept for everything around the nameserver groups (headline, steps, failures, status). */
+const FRAME_BUDGET = 2_600;
+/** Room for the groups in one message, inside Slack's total (see LIMITS.messageBlockText). */
+const GROUPS_BUDGET = LIMITS.messageBlockText - FRAME_BUDGET;
+/** A section holds at most 3,000 characters; groups are packed into sections of this much. */
+const SECTION_BUDGET = LIMITS.sectionText - 100;
+/** Blocks left for nameserver groups once the frame's blocks are counted. */
+const GROUP_BLOCKS = LIMITS.blocksPerMessage - 8;
+
+/**
+ * Whether every domain fits on its own line in the parent message. When not (hundreds of
+ * domains), the parent names the domains of each group compactly and the thread lists them all
+ * ({@link renderDomainListReplies}).
+ */
+export function domainsFitInMessage(model: ImportMessageModel): boolean {
+  const groups = activeGroups(model);
+  const texts = groups.map(({ group, domains }) => fullGroupText(group, domains));
+  return (
+    groups.length <= GROUP_BLOCKS &&
+    texts.every((text) => text.length <= SECTION_BUDGET) &&
+    texts.reduce((sum, text) => sum + text.length, 0) <= GROUPS_BUDGET
+  );
+}
+
+/** Every nameserver group, within the message's budget: full lines when they fit, compact otherwise. */
+function groupSections(model: ImportMessageModel): KnownBlock[] {
+  const groups = activeGroups(model);
+  if (domainsFitInMessage(model)) {
+    return groups.map(({ group, domains }) => section(fullGroupText(group, domains)));
+  }
+  // Share the budget evenly; the nameservers themselves always show (they are what to set).
+  const perGroup = Math.floor(GROUPS_BUDGET / Math.max(1, groups.length));
+  const room = Math.max(0, Math.min(SECTION_BUDGET, perGroup) - 140);
+  const texts = groups.map(({ group, domains }) => compactGroupText(group, domains, room));
+  const sections: string[] = [];
+  for (const text of texts) {
+    const last = sections.at(-1);
+    if (last !== undefined && last.length + text.length + 2 <= SECTION_BUDGET) {
+      sections[sections.length - 1] = `${last}\n\n${text}`;
+    } else sections.push(text);
+  }
+  if (sections.length > GROUP_BLOCKS) {
+    const shownGroups = sections.slice(0, GROUP_BLOCKS - 1).join('\n\n').split('*Nameservers*').length - 1;
+    return [
+      ...sections.slice(0, GROUP_BLOCKS - 1).map((text) => section(text)),
+      section(`…and ${groups.length - shownGroups} more nameserver groups, listed in the thread.`),
+    ];
+  }
+  return sections.map((text) => section(text));
+}
+
+/**
+ * The full domain list per nameserver group as thread replies, for a message too long to name
+ * every domain itself; empty when the parent shows them all.
+ */
+export function renderDomainListReplies(model: ImportMessageModel): { text: string }[] {
+  if (domainsFitInMessage(model)) return [];
+  const replies: string[] = [];
+  let current = '';
+  for (const { group, domains } of activeGroups(model)) {
+    const head = `\`${escapeMrkdwn(group.nameservers[0])}\` and \`${escapeMrkdwn(group.nameservers[1])}\` for:`;
+    let block = head;
+    for (const domain of domains) {
+      const line = `\n• ${escapeMrkdwn(domain.domain)}`;
+      if (block.length + line.length > SECTION_BUDGET) {
+        replies.push(current ? `${current}\n\n${block}` : block);
+        current = '';
+        block = `${head} (continued)`;
+      }
+      block += line;
+    }
+    if (current.length + block.length + 2 > SECTION_BUDGET) {
+      replies.push(current);
+      current = block;
+    } else current = current ? `${current}\n\n${block}` : block;
+  }
+  if (current) replies.push(current);
+  return replies.map((text, index) => ({
+    text: `${index === 0 ? '*Every domain and its nameservers*\n' : ''}${text}`,
+  }));
+}
+
 /** The parent message. Pure: the same model always renders the same message (edits are skipped when nothing changed). */
 export function renderImportMessage(model: ImportMessageModel): RenderedMessage {
-  const byDomain = new Map(model.domains.map((domain) => [domain.domain, domain]));
   const failed = model.domains.filter((domain) => domain.state === 'failed');
   const active = model.domains.filter((domain) => domain.state !== 'failed');
   const blocks: KnownBlock[] = [header(headline(model.phase))];
@@ -110,45 +239,26 @@ export function renderImportMessage(model: ImportMessageModel): RenderedMessage 
         ),
       );
     }
-    for (const group of model.nameserverGroups.slice(0, GROUPS_SHOWN)) {
-      const lines = group.domains
-        .map((name) => byDomain.get(name) ?? { domain: name, state: 'pending' as const, failureReason: null })
-        .filter((domain) => domain.state !== 'failed')
-        .map(domainLine);
-      if (lines.length === 0) continue;
-      blocks.push(
-        section(
-          [
-            `*Nameservers*\n\`${escapeMrkdwn(group.nameservers[0])}\`\n\`${escapeMrkdwn(group.nameservers[1])}\``,
-            `*For ${lines.length === 1 ? 'this domain' : `these ${lines.length} domains`}*`,
-            joinLimited(lines, DOMAINS_PER_GROUP_SHOWN, '\n'),
-          ].join('\n'),
-        ),
-      );
-    }
-    if (model.nameserverGroups.length > GROUPS_SHOWN) {
-      blocks.push(
-        section(
-          `…and ${model.nameserverGroups.length - GROUPS_SHOWN} more nameserver groups. Ask us for the full list.`,
-        ),
-      );
-    }
+    blocks.push(...groupSections(model));
     if (model.phase !== 'verified' && model.phase !== 'failed') blocks.push(section(REGISTRAR_STEPS));
   } else if (model.phase === 'preparing') {
-    blocks.push(section(joinLimited(active.map(domainLine), DOMAINS_PER_GROUP_SHOWN, '\n') || ' '));
+    blocks.push(section(truncate(joinLimited(active.map(domainLine), DOMAINS_SHOWN, '\n') || ' ', SECTION_BUDGET)));
   }
 
   if (failed.length > 0) {
     blocks.push(
       section(
-        `*Not imported*\n${joinLimited(
-          failed.map(
-            (domain) =>
-              `❌ ${escapeMrkdwn(domain.domain)} — ${escapeMrkdwn(describeFailureReason(domain.failureReason))}`,
-          ),
-          DOMAINS_PER_GROUP_SHOWN,
-          '\n',
-        )}`,
+        truncate(
+          `*Not imported*\n${joinLimited(
+            failed.map(
+              (domain) =>
+                `❌ ${escapeMrkdwn(domain.domain)} — ${escapeMrkdwn(describeFailureReason(domain.failureReason))}`,
+            ),
+            FAILED_SHOWN,
+            '\n',
+          )}`,
+          SECTION_BUDGET,
+        ),
       ),
     );
   }

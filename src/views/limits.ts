@@ -17,4 +17,10 @@ export const LIMITS = {
   privateMetadata: 3000,
   /** Message `text` fallback: Slack truncates past 40,000; notifications show far less. */
   messageText: 3000,
+  /**
+   * Block text of one message in all. Slack documents no total but refuses messages with
+   * `msg_blocks_too_long` at roughly 11,000–13,000 characters
+   * (https://github.com/slackapi/bolt-js/issues/2509, /2867): every message stays well under.
+   */
+  messageBlockText: 10_000,
 } as const;

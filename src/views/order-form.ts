@@ -21,7 +21,17 @@ import { button, input, modal, SANDBOX_MARKER, withInitial } from './blocks.js';
 import { ACTION, BLOCK, ORDER_FORM_CALLBACK, ORDER_RESULT_CALLBACK, personaBlock } from './ids.js';
 import { LIMITS } from './limits.js';
 import { renderOrderUnavailable } from './order-result.js';
-import { channelLink, context, escapeMrkdwn, header, plainText, plural, section, truncate } from './text.js';
+import {
+  channelLink,
+  context,
+  cutToLength,
+  escapeMrkdwn,
+  header,
+  plainText,
+  plural,
+  section,
+  truncate,
+} from './text.js';
 
 export type { BundleChoice, CurrentFormValues, PersonaValues } from '../parsing/order-form.js';
 
@@ -244,7 +254,7 @@ export function renderOrderForm(model: OrderFormModel): ModalView {
         withInitial(
           { type: 'plain_text_input', action_id: ACTION.value, max_length: PERSONA_NAME_MAX },
           // Slack rejects an initial value longer than max_length.
-          (persona?.firstName ?? '').slice(0, PERSONA_NAME_MAX),
+          cutToLength(persona?.firstName ?? '', PERSONA_NAME_MAX),
         ),
       ),
       input(
@@ -252,7 +262,7 @@ export function renderOrderForm(model: OrderFormModel): ModalView {
         'Last name',
         withInitial(
           { type: 'plain_text_input', action_id: ACTION.value, max_length: PERSONA_NAME_MAX },
-          (persona?.lastName ?? '').slice(0, PERSONA_NAME_MAX),
+          cutToLength(persona?.lastName ?? '', PERSONA_NAME_MAX),
         ),
       ),
       input(

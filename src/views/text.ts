@@ -6,7 +6,10 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
+import { cutToLength } from '../parsing/graphemes.js';
 import { LIMITS } from './limits.js';
+
+export { cutToLength } from '../parsing/graphemes.js';
 
 /**
  * Small text helpers for Block Kit. Everything a person typed, and everything Peeker or Slack
@@ -28,10 +31,10 @@ export function bold(text: string): string {
   return `*${escapeMrkdwn(text.replace(/\*/g, ''))}*`;
 }
 
-/** Cuts `text` to `max` characters, ending in `…` when it had to cut. */
+/** Cuts `text` to `max` characters (by grapheme), ending in `…` when it had to cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
+  return `${cutToLength(text, Math.max(0, max - 1))}…`;
 }
 
 /** Slack's channel link. IDs are checked so a malformed one can never inject markup. */

@@ -149,6 +149,7 @@ export class FakeSlack {
   private readonly users = new Map<string, Record<string, unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private latencyMs = 0;
+  private socketModeUrl: string | undefined;
   private lastTsMicros = 0n;
   private viewSeq = 0;
   private stopped = false;
@@ -190,6 +191,7 @@ export class FakeSlack {
     this.expiredTriggers.clear();
     this.users.clear();
     this.latencyMs = 0;
+    this.socketModeUrl = undefined;
   }
 
   // ---- calls -------------------------------------------------------------------------------
@@ -220,6 +222,14 @@ export class FakeSlack {
   /** Adds a delay before every Web API answer (0 to turn off). */
   setLatency(ms: number): void {
     this.latencyMs = ms;
+  }
+
+  /**
+   * Makes `apps.connections.open` answer `{ok: true, url}` (a Socket Mode WebSocket URL, e.g. a
+   * FakeSocketMode's); `undefined` goes back to answering without a URL.
+   */
+  setSocketModeUrl(url: string | undefined): void {
+    this.socketModeUrl = url;
   }
 
   /** Makes `views.open` / `views.push` with this trigger answer `expired_trigger_id`. */
@@ -457,6 +467,8 @@ export class FakeSlack {
         return this.publishView(args);
       case 'users.info':
         return this.userInfo(args);
+      case 'apps.connections.open':
+        return this.socketModeUrl === undefined ? { ok: true } : { ok: true, url: this.socketModeUrl };
       default:
         return { ok: true };
     }

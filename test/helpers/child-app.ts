@@ -12,8 +12,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import type { FakePeeker } from '../fakes/fake-peeker.js';
 import type { FakeSlack } from '../fakes/fake-slack.js';
+import type { FakePeeker } from '../fakes/peeker/index.js';
 import { testEnv } from './harness.js';
 import { interactionForm, parseAck, signedSlackPost, slashCommandForm } from './slack-requests.js';
 

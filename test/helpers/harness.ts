@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPeekerApp, type PeekerApp } from '../../src/app.js';
+import { createPeekerApp, type PeekerApp, type PeekerAppOptions } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { deliverWebhook, FakePeeker } from '../fakes/fake-peeker.js';
 import { FakeSlack } from '../fakes/fake-slack.js';
+import { deliverWebhook, FakePeeker } from '../fakes/peeker/index.js';
 import { settleApp } from './settle-app.js';
 import {
   FORM_CONTENT_TYPE,
@@ -26,6 +26,8 @@ export interface HarnessOptions {
   databasePath?: string;
   slack?: FakeSlack;
   peeker?: FakePeeker;
+  /** Extra options for `createPeekerApp` (timing knobs). */
+  app?: Omit<PeekerAppOptions, 'config' | 'logWrite'>;
 }
 
 export interface CommandResult {
@@ -65,7 +67,7 @@ export class Harness {
       }),
     );
     const logs: string[] = [];
-    const app = createPeekerApp({ config, logWrite: (line) => logs.push(line) });
+    const app = createPeekerApp({ ...options.app, config, logWrite: (line) => logs.push(line) });
     await app.start();
     return new Harness(app, slack, peeker, config, logs, !options.slack && !options.peeker, tempDir);
   }

@@ -1,5 +1,5 @@
 import { BLOCK, ORDER_FORM_CALLBACK, ORDER_REVIEW_CALLBACK, personaBlock } from '../../src/views/ids.js';
-import { FAKE_BUNDLE_IDS } from '../fakes/fake-peeker.js';
+import { FAKE_BUNDLE_IDS } from '../fakes/peeker/index.js';
 import type { Harness } from './harness.js';
 
 export const MARKER_PASSWORD = 'Sm4rtl3ad-pa55word-MARKER-7f3a';

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ORDER_FORM_CALLBACK, ORDER_REVIEW_CALLBACK } from '../../src/views/ids.js';
+import { FakeSlack, type SlackMessage } from '../fakes/fake-slack.js';
 import {
   deliverWebhook,
   domainConnectedData,
@@ -27,8 +28,7 @@ import {
   makeEvent,
   orderEventData,
   type WebhookEvent,
-} from '../fakes/fake-peeker.js';
-import { FakeSlack, type SlackMessage } from '../fakes/fake-slack.js';
+} from '../fakes/peeker/index.js';
 import {
   type AppProcess,
   ChildApps,

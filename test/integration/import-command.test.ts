@@ -157,13 +157,32 @@ describe('/peeker import against Peeker', () => {
     expect(harness.peeker.requestsTo('POST', '/domains/import')).toHaveLength(1);
   });
 
-  it('reports Peeker being down after bounded retries (the synchronous import is not blindly resent)', async () => {
+  it('recovers a 5xx on the synchronous import by looking it up, then importing it as a job: one import, one message', async () => {
     harness = await Harness.start();
+    // A 5xx does not prove Peeker did nothing, so the synchronous import is never blindly resent.
     harness.peeker.failNext({ method: 'POST', path: '/domains/import' }, { status: 503, times: 5 });
     const result = await harness.command('import acme-mail.com in <#CCUST|x>');
-    await harness.settle();
-    expect(allText(harness.responses(result.responseKey)[0])).toContain('Try again in a few minutes');
-    expect(harness.peeker.requestsTo('POST', '/domains/import')).toHaveLength(1);
+    await harness.settle(20_000);
+    expect(harness.peeker.requestsTo('POST', /^\/domains\/import$/)).toHaveLength(1);
+    expect(
+      harness.peeker.requestsTo('GET', '/domains/import').some((r) => r.query.domains === 'acme-mail.com'),
+    ).toBe(true);
+    expect(harness.peeker.requestsTo('POST', '/domains/import/jobs').length).toBeGreaterThanOrEqual(1);
+    expect(harness.slack.messagesIn('CCUST')).toHaveLength(1);
+    expect(allText(harness.responses(result.responseKey)[0])).toContain('Posted the nameserver instructions');
+  });
+
+  it('reports Peeker being down, with its error code and request ID, once lookup and job also fail within the bound', async () => {
+    harness = await Harness.start({ app: { importRecoveryBudgetMs: 2_500 } });
+    harness.peeker.failNext({ method: 'POST', path: '/domains/import' }, { status: 503, times: 100 });
+    harness.peeker.failNext({ method: 'POST', path: '/domains/import/jobs' }, { status: 503, times: 100 });
+    const result = await harness.command('import acme-mail.com in <#CCUST|x>');
+    await harness.settle(20_000);
+    const answer = allText(harness.responses(result.responseKey)[0]);
+    expect(answer).toContain('Try again in a few minutes');
+    expect(answer).toMatch(/req_[A-Za-z0-9]+/);
+    expect(harness.peeker.requestsTo('POST', /^\/domains\/import$/)).toHaveLength(1);
+    expect(harness.slack.messagesIn('CCUST')).toHaveLength(0);
   });
 
   it('recovers an import whose answer was lost to a timeout by looking it up by its domains', async () => {

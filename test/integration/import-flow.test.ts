@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { importEventData, makeEvent } from '../fakes/fake-peeker.js';
+import { importEventData, makeEvent } from '../fakes/peeker/index.js';
 import { allText, Harness } from '../helpers/harness.js';
 
 let harness: Harness | undefined;

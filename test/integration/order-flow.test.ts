@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK, ORDER_FORM_CALLBACK } from '../../src/views/ids.js';
-import { domainConnectedData, importEventData, makeEvent, orderEventData } from '../fakes/fake-peeker.js';
+import { domainConnectedData, importEventData, makeEvent, orderEventData } from '../fakes/peeker/index.js';
 import { allText, Harness } from '../helpers/harness.js';
 import {
   blockAction,

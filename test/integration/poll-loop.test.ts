@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { importEventData, makeEvent } from '../fakes/fake-peeker.js';
+import { importEventData, makeEvent } from '../fakes/peeker/index.js';
 import { allText, Harness } from '../helpers/harness.js';
 
 let harness: Harness | undefined;

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSlack, type SlackMessage } from '../fakes/fake-slack.js';
 import {
   deliverWebhook,
   FakePeeker,
@@ -9,8 +10,7 @@ import {
   importEventData,
   makeEvent,
   type WebhookEvent,
-} from '../fakes/fake-peeker.js';
-import { FakeSlack, type SlackMessage } from '../fakes/fake-slack.js';
+} from '../fakes/peeker/index.js';
 import {
   type AppProcess,
   ChildApps,

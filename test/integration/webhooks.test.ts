@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SlackMessage } from '../fakes/fake-slack.js';
 import {
   type ImportObject,
   importEventData,
   makeEvent,
   signWebhook,
   type WebhookEvent,
-} from '../fakes/fake-peeker.js';
-import type { SlackMessage } from '../fakes/fake-slack.js';
+} from '../fakes/peeker/index.js';
 import { allText, BOT_TOKEN, Harness, SIGNING_SECRET, WEBHOOK_SECRET } from '../helpers/harness.js';
 
 let harness: Harness | undefined;

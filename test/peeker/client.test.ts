@@ -16,7 +16,7 @@ import {
   PeekerTimeoutError,
 } from '../../src/peeker/errors.js';
 import type { PeekerHttpOptions } from '../../src/peeker/http.js';
-import { FakePeeker } from '../fakes/fake-peeker.js';
+import { FakePeeker } from '../fakes/peeker/index.js';
 
 let fake: FakePeeker;
 

@@ -7,6 +7,7 @@ import {
   renderImportMessage,
   renderImportReply,
 } from '../../src/views/import-message.js';
+import { blockTextLength } from '../../src/views/blocks.js';
 import { LIMITS } from '../../src/views/limits.js';
 import { peekerErrorText } from '../../src/views/peeker-error.js';
 import { code, escapeMrkdwn, formatDuration } from '../../src/views/text.js';
@@ -107,7 +108,7 @@ describe('escaping user text', () => {
 });
 
 describe('Block Kit limits', () => {
-  it('keeps a 500-domain import within 50 blocks and 3000 characters per section', () => {
+  it('keeps a 500-domain import within 50 blocks, 3000 characters per section and the message budget, showing every nameserver group', () => {
     const domains = Array.from({ length: 500 }, (_, index) => `a-rather-long-customer-domain-${index}.com`);
     const groups = Array.from({ length: 30 }, (_, index) => ({
       nameservers: [`ns${index}a.ns.cloudflare.com`, `ns${index}b.ns.cloudflare.com`] as [string, string],
@@ -124,7 +125,10 @@ describe('Block Kit limits', () => {
     for (const text of sectionTexts(message.blocks))
       expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
     expect(message.text.length).toBeLessThanOrEqual(LIMITS.messageText);
-    expect(texts(message).join('\n')).toContain('more nameserver groups');
+    expect(blockTextLength(message.blocks)).toBeLessThanOrEqual(LIMITS.messageBlockText);
+    const shown = texts(message).join('\n');
+    for (const group of groups) expect(shown).toContain(group.nameservers[0]);
+    expect(shown).toContain('listed in the thread');
   });
 });
 
