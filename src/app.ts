@@ -139,7 +139,9 @@ export function createPeekerApp(options: PeekerAppOptions) {
     metrics,
     isSandbox,
     now,
-    ...(options.importRecoveryBudgetMs !== undefined ? { recoveryBudgetMs: options.importRecoveryBudgetMs } : {}),
+    ...(options.importRecoveryBudgetMs !== undefined
+      ? { recoveryBudgetMs: options.importRecoveryBudgetMs }
+      : {}),
   });
 
   // Orders.

@@ -110,7 +110,9 @@ function activeGroups(model: ImportMessageModel) {
     .map((group) => ({
       group,
       domains: group.domains
-        .map((name): DomainView => byDomain.get(name) ?? { domain: name, state: 'pending', failureReason: null })
+        .map(
+          (name): DomainView => byDomain.get(name) ?? { domain: name, state: 'pending', failureReason: null },
+        )
         .filter((domain) => domain.state !== 'failed'),
     }))
     .filter((entry) => entry.domains.length > 0);
@@ -185,7 +187,11 @@ function groupSections(model: ImportMessageModel): KnownBlock[] {
     } else sections.push(text);
   }
   if (sections.length > GROUP_BLOCKS) {
-    const shownGroups = sections.slice(0, GROUP_BLOCKS - 1).join('\n\n').split('*Nameservers*').length - 1;
+    const shownGroups =
+      sections
+        .slice(0, GROUP_BLOCKS - 1)
+        .join('\n\n')
+        .split('*Nameservers*').length - 1;
     return [
       ...sections.slice(0, GROUP_BLOCKS - 1).map((text) => section(text)),
       section(`…and ${groups.length - shownGroups} more nameserver groups, listed in the thread.`),
@@ -242,7 +248,9 @@ export function renderImportMessage(model: ImportMessageModel): RenderedMessage 
     blocks.push(...groupSections(model));
     if (model.phase !== 'verified' && model.phase !== 'failed') blocks.push(section(REGISTRAR_STEPS));
   } else if (model.phase === 'preparing') {
-    blocks.push(section(truncate(joinLimited(active.map(domainLine), DOMAINS_SHOWN, '\n') || ' ', SECTION_BUDGET)));
+    blocks.push(
+      section(truncate(joinLimited(active.map(domainLine), DOMAINS_SHOWN, '\n') || ' ', SECTION_BUDGET)),
+    );
   }
 
   if (failed.length > 0) {
