@@ -18,8 +18,12 @@ import { runTasks } from './run-tasks.js';
 const RETAIN_WEBHOOK_EVENTS_DAYS = 14;
 const RETAIN_COMMANDS_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
-/** Order reconciles get a quarter of a tick's checks; imports the rest. */
+/**
+ * A tick's checks are shared: order reconciles get up to a quarter, follow-up tasks up to a
+ * quarter of what is left, imports the rest — never more than the tick's budget in all.
+ */
 const RECONCILE_SHARE = 1 / 4;
+const TASK_SHARE = 1 / 4;
 
 /**
  * How many Peeker calls one tick may make: its share of the rate limit for one period of the
@@ -94,14 +98,17 @@ export function createPollTick(deps: PollTickDeps) {
       maxChecks: Math.max(1, Math.floor(deps.maxChecksPerTick * RECONCILE_SHARE)),
       signal: deps.signal,
     });
-    await runTasks({
+    let budget = deps.maxChecksPerTick - reconciled.checked - reconciled.failed;
+    const ran = await runTasks({
       tasks: deps.tasks,
       tracker: deps.orderTracker,
       peeker: deps.peeker,
       logger: deps.logger,
       now: deps.now,
       throttle: deps.throttle,
+      limit: Math.max(1, Math.floor(budget * TASK_SHARE)),
     });
+    budget -= ran.done + ran.failed;
     deps.bundles.refreshIfStale();
     const result = await pollImports({
       imports: deps.imports,
@@ -110,7 +117,7 @@ export function createPollTick(deps: PollTickDeps) {
       throttle: deps.throttle,
       logger: deps.logger.child({ component: 'poll' }),
       now: deps.now,
-      maxChecks: deps.maxChecksPerTick,
+      maxChecks: Math.max(0, budget),
       signal: deps.signal,
     });
     pruneOld(deps.now());

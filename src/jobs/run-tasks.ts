@@ -36,7 +36,11 @@ export async function runTasks(deps: RunTasksDeps): Promise<{ done: number; fail
         );
         deps.tracker.applyPendingActions(task.subjectId, data, deps.now());
       } else {
+        // A kind this build does not know (written by a newer one?): keep it visible as failed.
         deps.logger.error({ kind: task.kind }, 'unknown task kind');
+        deps.tasks.failed(task.id, 'unknown_kind');
+        result.failed += 1;
+        continue;
       }
       deps.tasks.done(task.id);
       result.done += 1;

@@ -27,8 +27,7 @@ export interface RecurringJob {
 
 /**
  * Runs `run` on the cron schedule. A tick that is still running when the next one is due is
- * skipped rather than overlapped (node-cron's `noOverlap`, plus our own guard, because a skipped
- * tick must never run two polls against the same imports at once). `stop()` waits for the
+ * skipped rather than overlapped: two polls must never run against the same imports at once. `stop()` waits for the
  * running tick to finish.
  */
 export function scheduleRecurring(
@@ -50,9 +49,10 @@ export function scheduleRecurring(
         .finally(() => {
           running = undefined;
         });
-      return running;
+      // Not returned to node-cron: its own overlap guard would print an unstructured warning past
+      // our logger on every skipped tick; ours above skips quietly.
     },
-    { name, noOverlap: true },
+    { name },
   );
   return {
     async stop() {

@@ -110,6 +110,15 @@ export function transitionOrder(
   const next = nextOrderStatus(current, report);
   if (!next) {
     record.nextReconcileAt = nextReconcileAt(current.status, now);
+    // A newer report of the same working status moves its time on, so an older report of the
+    // other working state that arrives later is recognised as older.
+    if (
+      report.status.toLowerCase() === current.status &&
+      report.at &&
+      (!current.statusChangedAt || Date.parse(report.at) > Date.parse(current.statusChangedAt))
+    ) {
+      record.statusChangedAt = report.at;
+    }
     return { record, changes: [] };
   }
   record.status = next;

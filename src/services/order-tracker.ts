@@ -174,7 +174,7 @@ export function createOrderTracker(deps: {
         outbox.queueReply(
           orderSubject(orderId),
           `order:${orderId}:connected:${name}`,
-          renderDomainConnected(domain, provider),
+          renderDomainConnected(name, provider),
           now,
         );
       }
@@ -225,12 +225,13 @@ export function createOrderTracker(deps: {
           outbox.ensureMessage({ type: 'action_notice', id: action.id }, order.placedBy, now);
         }
       }
-      actions.resolveExcept(
+      const resolved = actions.resolveExcept(
         orderId,
         open.map((action) => action.id),
         now,
       );
-      outbox.markStale(orderSubject(orderId));
+      // The parent shows how many actions are open.
+      if (added > 0 || resolved > 0) outbox.markStale(orderSubject(orderId));
       return added;
     },
   );

@@ -8,7 +8,7 @@ import type {
   ReplyPayload,
   SlackOutboxRepo,
 } from '../store/slack-outbox-repo.js';
-import type { RenderedMessage } from '../views/blocks.js';
+import { compactMessage, type RenderedMessage } from '../views/blocks.js';
 import type { SubjectTable } from './outbox-subjects.js';
 import type { PostPacing } from './post-pacing.js';
 import { findPostedKeys, outboxMetadata } from './posted-lookup.js';
@@ -25,6 +25,8 @@ export const SLACK_RETRY_BACKOFF: BackoffPolicy = { baseMs: 1000, capMs: 5 * 60_
 const MAX_BATCH = 50;
 /** …and at most this many characters, well inside a section's 3,000, so every line is shown. */
 const MAX_BATCH_CHARS = 2_400;
+/** Slack's answers to a message that is too long or too big; it is sent again cut down. */
+const TOO_LONG = new Set(['msg_blocks_too_long', 'invalid_blocks', 'msg_too_long']);
 
 /**
  * The three Slack calls of the outbox — post a parent, edit it, post a thread reply — each
@@ -44,7 +46,47 @@ export function createOutboxSender(deps: {
   const hashOf = (rendered: RenderedMessage) =>
     createHash('sha1').update(JSON.stringify(rendered)).digest('hex');
   const retryAt = (attempts: number) => now() + backoffDelay(SLACK_RETRY_BACKOFF, attempts);
+  const joined = new Set<string>();
+
+  /**
+   * Joins a public channel before the first post into it (`channels:join`): with
+   * `chat:write.public` the bot can post without being a member, but then it cannot read the
+   * channel's history, and history is how a post that landed just before a crash is found again
+   * instead of being posted twice. Private channels, DMs and refusals are left alone: the post
+   * itself then says what is wrong. Once per channel per process.
+   */
+  async function joinIfPublic(channelId: string): Promise<void> {
+    if (!/^C[A-Z0-9]+$/.test(channelId) || joined.has(channelId)) return;
+    try {
+      await client.conversations.join({ channel: channelId });
+      joined.add(channelId);
+    } catch (error) {
+      const failure = classifySlackError(error);
+      // A private channel (or a refusal) will not change by asking again.
+      if (failure.kind !== 'transient' && failure.kind !== 'rate_limited') joined.add(channelId);
+      logger.debug({ channel: channelId, error: failure.error }, 'could not join the channel before posting');
+    }
+  }
+
   const render = (message: OutboxMessage) => subjects[message.subject.type].render(message.subject.id, now());
+
+  /**
+   * Sends a rendering; when Slack refuses it as too long, sends it once more cut down
+   * (`compactMessage`) rather than leaving the customer's message at its last state for ever.
+   */
+  async function withCompactFallback<T>(
+    rendered: RenderedMessage,
+    send: (message: RenderedMessage) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await send(rendered);
+    } catch (error) {
+      const failure = classifySlackError(error);
+      if (failure.kind !== 'invalid' || !TOO_LONG.has(failure.error)) throw error;
+      logger.warn({ error: failure.error }, 'slack refused a message as too long; sending it shortened');
+      return send(compactMessage(rendered));
+    }
+  }
 
   async function postParent(message: OutboxMessage, options: { now?: boolean } = {}): Promise<PostOutcome> {
     const paused = pacing.pausedUntil('chat.postMessage');
@@ -52,9 +94,8 @@ export function createOutboxSender(deps: {
       outbox.retryMessageAt(message.id, paused, 'ratelimited');
       return { status: 'queued', reason: 'ratelimited' };
     }
-    const spaced = options.now ? undefined : pacing.spacedUntil(message.channelId);
-    if (spaced !== undefined) {
-      outbox.spaceMessageUntil(message.id, spaced);
+    if (!options.now && !pacing.reserve(message.channelId)) {
+      outbox.spaceMessageUntil(message.id, pacing.spacedUntil(message.channelId) ?? now());
       return { status: 'queued', reason: 'spacing' };
     }
     if (!outbox.claimPost(message.id, now())) return { status: 'queued', reason: 'already being posted' };
@@ -66,6 +107,7 @@ export function createOutboxSender(deps: {
       outbox.markFailed(claimed.id, 'nothing to render');
       return { status: 'failed', failure: { kind: 'invalid', error: 'nothing_to_render' } };
     }
+    await joinIfPublic(claimed.channelId);
     if (message.postingSince !== null) {
       const found = await findPostedKeys(client, logger, {
         channel: claimed.channelId,
@@ -79,20 +121,23 @@ export function createOutboxSender(deps: {
       }
     }
     try {
-      const result = await client.chat.postMessage({
-        channel: claimed.channelId,
-        text: rendered.text,
-        blocks: rendered.blocks,
-        metadata: outboxMetadata(key),
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const result = await withCompactFallback(rendered, (message) =>
+        client.chat.postMessage({
+          channel: claimed.channelId,
+          text: message.text,
+          blocks: message.blocks,
+          metadata: outboxMetadata(key),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
       const ts = result.ts ?? '';
-      pacing.notePost(claimed.channelId);
+      if (options.now) pacing.reserve(claimed.channelId);
       outbox.markPosted(claimed.id, ts, claimed.contentVersion, hashOf(rendered), now());
       return { status: 'posted', ts };
     } catch (error) {
       const failure = classifySlackError(error);
+      if (!options.now) pacing.release(claimed.channelId);
       if (failure.kind === 'rate_limited') {
         outbox.requeuePost(
           claimed.id,
@@ -134,12 +179,14 @@ export function createOutboxSender(deps: {
       return outbox.markEdited(message.id, message.contentVersion, hash, message.lastEditAt ?? 0);
     }
     try {
-      await client.chat.update({
-        channel: message.channelId,
-        ts: message.ts,
-        text: rendered.text,
-        blocks: rendered.blocks,
-      });
+      await withCompactFallback(rendered, (update) =>
+        client.chat.update({
+          channel: message.channelId,
+          ts: message.ts ?? '',
+          text: update.text,
+          blocks: update.blocks,
+        }),
+      );
       outbox.markEdited(message.id, message.contentVersion, hash, now());
     } catch (error) {
       const failure = classifySlackError(error);
@@ -197,8 +244,9 @@ export function createOutboxSender(deps: {
     if (paused !== undefined) return outbox.requeueReply(reply.id, paused, reply.postingSince !== null);
     const parent = outbox.message(reply.messageId);
     if (!parent?.ts || parent.state !== 'posted') return;
-    const spaced = pacing.spacedUntil(parent.channelId);
-    if (spaced !== undefined) return outbox.spaceReplyUntil(reply.id, spaced);
+    if (!pacing.reserve(parent.channelId)) {
+      return outbox.spaceReplyUntil(reply.id, pacing.spacedUntil(parent.channelId) ?? now());
+    }
     const batch = batchFor(parent, reply).filter((item) => outbox.claimReply(item.id, now()));
     if (batch.length === 0) return;
     // One metadata key naming every reply in the post, so crash recovery finds each of them.
@@ -242,10 +290,10 @@ export function createOutboxSender(deps: {
       const result = payload.blocks
         ? await client.chat.postMessage({ ...reply, blocks: payload.blocks })
         : await client.chat.postMessage(reply);
-      pacing.notePost(parent.channelId);
       for (const item of batch) outbox.markReplyPosted(item.id, result.ts ?? '');
     } catch (error) {
       const failure = classifySlackError(error);
+      pacing.release(parent.channelId);
       const requeue = (at: number, maybe: boolean) => {
         for (const item of batch) outbox.requeueReply(item.id, at, maybe);
       };
@@ -253,7 +301,8 @@ export function createOutboxSender(deps: {
         case 'rate_limited':
           return requeue(pacing.noteRateLimit('chat.postMessage', failure), false);
         case 'transient':
-          return requeue(retryAt(first.attempts), failure.maybeDelivered);
+          // `attempts` was read before the claim counted this one.
+          return requeue(retryAt(first.attempts + 1), failure.maybeDelivered);
         case 'message_gone':
           requeue(now(), false);
           return outbox.repost(parent.id);

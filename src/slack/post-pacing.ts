@@ -30,8 +30,18 @@ export function createPostPacing(options: { postSpacingMs: number; now: () => nu
       const at = channelFreeAt.get(channel);
       return at !== undefined && at > now() ? at : undefined;
     },
-    notePost(channel: string): void {
+    /**
+     * Takes the channel's next post slot if it is free (true), before the call is made: posts
+     * running side by side in one pass must not all see the channel as free.
+     */
+    reserve(channel: string): boolean {
+      if (this.spacedUntil(channel) !== undefined) return false;
       channelFreeAt.set(channel, now() + options.postSpacingMs);
+      return true;
+    },
+    /** The reserved post did not happen (Slack refused or failed it): the slot is free again. */
+    release(channel: string): void {
+      channelFreeAt.delete(channel);
     },
   };
 }

@@ -76,8 +76,9 @@ export function createCommandsRepo(db: Db) {
   );
   const prune = db.prepare<[number, number]>(
     `DELETE FROM commands WHERE id IN (
-       SELECT id FROM commands WHERE status = 'done' AND updated_at < ? LIMIT ?)
-     AND id NOT IN (SELECT command_id FROM imports WHERE command_id IS NOT NULL)`,
+       SELECT id FROM commands WHERE status = 'done' AND updated_at < ?
+         AND id NOT IN (SELECT command_id FROM imports WHERE command_id IS NOT NULL)
+       LIMIT ?)`,
   );
   const bumpAttempts = db.prepare<[number, number]>(
     'UPDATE commands SET attempts = attempts + 1, updated_at = ? WHERE id = ?',

@@ -76,12 +76,15 @@ export function createOrderActionsRepo(db: Db) {
       return selectAllOpenActions.all(limit).map(toAction);
     },
     /** Every open action of the order not in `stillOpen` is resolved (Peeker no longer lists it). */
-    resolveExcept(orderId: string, stillOpen: readonly string[], now: number): void {
-      if (stillOpen.length === 0) return void resolveAll.run(now, orderId);
+    /** Returns how many were resolved. */
+    resolveExcept(orderId: string, stillOpen: readonly string[], now: number): number {
+      if (stillOpen.length === 0) return resolveAll.run(now, orderId).changes;
       const placeholders = stillOpen.map(() => '?').join(', ');
-      db.prepare(
-        `UPDATE order_actions SET status = 'resolved', updated_at = ? WHERE order_id = ? AND status = 'open' AND id NOT IN (${placeholders})`,
-      ).run(now, orderId, ...stillOpen);
+      return db
+        .prepare(
+          `UPDATE order_actions SET status = 'resolved', updated_at = ? WHERE order_id = ? AND status = 'open' AND id NOT IN (${placeholders})`,
+        )
+        .run(now, orderId, ...stillOpen).changes;
     },
   };
 }

@@ -179,7 +179,7 @@ export function createSlackOutboxRepo(db: Db) {
   );
   const repostMessage = db.prepare<[number]>(
     `UPDATE slack_messages SET state = 'to_post', ts = NULL, sent_version = 0, content_hash = NULL,
-       posting_since = NULL, next_attempt_at = 0 WHERE id = ?`,
+       posting_since = NULL, next_attempt_at = 0, attempts = 0, last_error = NULL WHERE id = ?`,
   );
   const moveMessage = db.prepare<[string, number]>(
     `UPDATE slack_messages SET channel_id = ?, state = 'to_post', ts = NULL, sent_version = 0, content_hash = NULL,

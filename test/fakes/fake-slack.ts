@@ -119,6 +119,35 @@ const BOT_ID = 'BBOT';
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 // Block Kit limits (slack-platform.md §2.4): real Slack rejects these with invalid_blocks / invalid_arguments.
 const MAX_MESSAGE_BLOCKS = 50;
+const MAX_SECTION_TEXT = 3000;
+/**
+ * Slack documents no total, but refuses messages past roughly 11,000–13,000 characters of block
+ * text with `msg_blocks_too_long` (https://github.com/slackapi/bolt-js/issues/2509); the fake
+ * refuses past 12,000 (tests can lower it with `setBlockTextLimit`).
+ */
+const DEFAULT_BLOCK_TEXT_LIMIT = 12_000;
+
+/** Characters of text anywhere in a block tree (every `text` string). */
+function blockText(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((sum: number, item) => sum + blockText(item), 0);
+  if (!node || typeof node !== 'object') return 0;
+  let total = 0;
+  for (const [key, value] of Object.entries(node)) {
+    total += key === 'text' && typeof value === 'string' ? value.length : blockText(value);
+  }
+  return total;
+}
+
+/** Why Slack would refuse these message blocks, if it would. */
+function blocksProblem(blocks: unknown, textLimit: number): string | undefined {
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks) || blocks.length > MAX_MESSAGE_BLOCKS) return 'invalid_blocks';
+  for (const block of blocks) {
+    const text = (block as { text?: { text?: unknown } }).text?.text;
+    if (typeof text === 'string' && text.length > MAX_SECTION_TEXT) return 'invalid_blocks';
+  }
+  return blockText(blocks) > textLimit ? 'msg_blocks_too_long' : undefined;
+}
 const MAX_VIEW_BLOCKS = 100;
 const MAX_VIEW_TITLE = 24;
 const MAX_PRIVATE_METADATA = 3000;
@@ -149,6 +178,7 @@ export class FakeSlack {
   private readonly users = new Map<string, Record<string, unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private latencyMs = 0;
+  private blockTextLimit = DEFAULT_BLOCK_TEXT_LIMIT;
   private socketModeUrl: string | undefined;
   private lastTsMicros = 0n;
   private viewSeq = 0;
@@ -191,6 +221,7 @@ export class FakeSlack {
     this.expiredTriggers.clear();
     this.users.clear();
     this.latencyMs = 0;
+    this.blockTextLimit = DEFAULT_BLOCK_TEXT_LIMIT;
     this.socketModeUrl = undefined;
   }
 
@@ -228,6 +259,11 @@ export class FakeSlack {
    * Makes `apps.connections.open` answer `{ok: true, url}` (a Socket Mode WebSocket URL, e.g. a
    * FakeSocketMode's); `undefined` goes back to answering without a URL.
    */
+  /** Messages with more block text than this are refused with `msg_blocks_too_long`. */
+  setBlockTextLimit(characters: number): void {
+    this.blockTextLimit = characters;
+  }
+
   setSocketModeUrl(url: string | undefined): void {
     this.socketModeUrl = url;
   }
@@ -478,10 +514,9 @@ export class FakeSlack {
     const channel = str(args.channel);
     const denied = this.postDenied(channel);
     if (denied || !channel) return fail(denied ?? 'channel_not_found');
-    const blocks = args.blocks;
-    if (blocks !== undefined && (!Array.isArray(blocks) || blocks.length > MAX_MESSAGE_BLOCKS)) {
-      return fail('invalid_blocks');
-    }
+    const problem = blocksProblem(args.blocks, this.blockTextLimit);
+    if (problem) return fail(problem);
+    const blocks = Array.isArray(args.blocks) ? args.blocks : undefined;
     let threadTs = str(args.thread_ts) || undefined;
     if (threadTs) {
       const parent = this.message(channel, threadTs);
@@ -526,10 +561,9 @@ export class FakeSlack {
     const ts = str(args.ts);
     const message = ts ? this.message(channel, ts) : undefined;
     if (!message) return fail('message_not_found');
-    const blocks = args.blocks;
-    if (blocks !== undefined && (!Array.isArray(blocks) || blocks.length > MAX_MESSAGE_BLOCKS)) {
-      return fail('invalid_blocks');
-    }
+    const problem = blocksProblem(args.blocks, this.blockTextLimit);
+    if (problem) return fail(problem);
+    const blocks = Array.isArray(args.blocks) ? args.blocks : undefined;
     if (args.text !== undefined) message.text = str(args.text);
     if (Array.isArray(blocks)) message.blocks = blocks; // omitted keeps the old blocks, [] removes them
     if (args.metadata !== undefined && args.metadata !== '') message.metadata = args.metadata;
