@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseResolverList } from './dns/resolver.js';
 import { isValidCronExpression } from './jobs/scheduler.js';
 
 /**
@@ -33,6 +34,18 @@ export interface Config {
   orderApprovers: string[];
   smartleadDefaultLogin: { email: string; password: string } | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** DNS servers for the app's own checks (`host[:port]`); empty = the system's resolvers. */
+  dnsResolvers: string[];
+  followUp: {
+    /** Channel ID for the digest; undefined = no digest. */
+    digestChannel: string | undefined;
+    digestCron: string;
+    digestTimezone: string;
+    /** Waiting on the registrar this long gets a reminder; 0 = never. */
+    nudgeAfterMs: number;
+    /** An import waiting, or an order in progress, this long counts as stuck. */
+    stuckAfterMs: number;
+  };
 }
 
 const SLACK_API_DEFAULT = 'https://slack.com/api/';
@@ -58,6 +71,20 @@ const integer = (min: number, max: number) =>
     .int({ error: 'must be a whole number' })
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` });
+
+const hours = z.coerce
+  .number({ error: 'must be a number of hours (decimals allowed)' })
+  .min(0, { error: 'must not be negative' })
+  .max(24 * 365, { error: 'must be at most a year (8760)' });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -93,6 +120,34 @@ const envSchema = z.object({
     ),
   ),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  DNS_RESOLVERS: optional(
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const parsed = parseResolverList(value);
+        if (parsed.ok) return parsed.servers;
+        ctx.addIssue({ code: 'custom', message: parsed.problem });
+        return z.NEVER;
+      }),
+  ),
+  DIGEST_CHANNEL: optional(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, { error: 'must be a channel ID like C0123ABCD (not a #name)' })
+      .optional(),
+  ),
+  DIGEST_CRON: optional(
+    z
+      .string()
+      .refine(isValidCronExpression, { error: 'is not a valid cron expression' })
+      .default('0 9 * * 1-5'),
+  ),
+  DIGEST_TIMEZONE: optional(
+    z.string().refine(isTimeZone, { error: 'is not an IANA time zone like Europe/Berlin' }).default('UTC'),
+  ),
+  NUDGE_AFTER_HOURS: optional(hours.default(24)),
+  STUCK_AFTER_HOURS: optional(hours.default(24)),
   // Tuning knobs beyond the operating contract.
   PEEKER_RATE_LIMIT_PER_MINUTE: optional(integer(1, 100_000).default(600)),
   PEEKER_TIMEOUT_SECONDS: optional(integer(1, 600).default(120)),
@@ -181,6 +236,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         ? { email: env_.SMARTLEAD_LOGIN_EMAIL, password: env_.SMARTLEAD_LOGIN_PASSWORD }
         : undefined,
     logLevel: env_.LOG_LEVEL,
+    dnsResolvers: env_.DNS_RESOLVERS ?? [],
+    followUp: {
+      digestChannel: env_.DIGEST_CHANNEL,
+      digestCron: env_.DIGEST_CRON,
+      digestTimezone: env_.DIGEST_TIMEZONE,
+      nudgeAfterMs: Math.round(env_.NUDGE_AFTER_HOURS * 3600_000),
+      stuckAfterMs: Math.round(env_.STUCK_AFTER_HOURS * 3600_000),
+    },
   };
 }
 

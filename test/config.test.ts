@@ -30,6 +30,14 @@ const DEFAULTS: Config = {
   orderApprovers: [],
   smartleadDefaultLogin: undefined,
   logLevel: 'info',
+  dnsResolvers: [],
+  followUp: {
+    digestChannel: undefined,
+    digestCron: '0 9 * * 1-5',
+    digestTimezone: 'UTC',
+    nudgeAfterMs: 24 * 3600_000,
+    stuckAfterMs: 24 * 3600_000,
+  },
 };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -48,7 +56,7 @@ function named(error: ConfigError): string[] {
 }
 
 describe('loadConfig: valid environments', () => {
-  it('applies the SPEC §4 defaults to a minimal environment', () => {
+  it('applies the operating contract defaults to a minimal environment', () => {
     expect(loadConfig({ ...MINIMAL })).toEqual(DEFAULTS);
   });
 
@@ -300,5 +308,52 @@ describe('secretsOf', () => {
     const secrets = secretsOf(loadConfig({ ...MINIMAL, DATABASE_PATH: '/srv/peeker.sqlite' }));
     expect(secrets).not.toContain('/srv/peeker.sqlite');
     expect(secrets).not.toContain('https://api.peeker.ai/partner/v1');
+  });
+});
+
+describe('loadConfig: DNS and follow-up settings', () => {
+  it('reads resolvers, the digest schedule and decimal hours', () => {
+    const config = loadConfig({
+      ...MINIMAL,
+      DNS_RESOLVERS: '127.0.0.1:5353, 1.1.1.1',
+      DIGEST_CHANNEL: 'C0123OPS',
+      DIGEST_CRON: '*/10 * * * * *',
+      DIGEST_TIMEZONE: 'Europe/Berlin',
+      NUDGE_AFTER_HOURS: '0.002',
+      STUCK_AFTER_HOURS: '0',
+    });
+    expect(config.dnsResolvers).toEqual(['127.0.0.1:5353', '1.1.1.1']);
+    expect(config.followUp).toEqual({
+      digestChannel: 'C0123OPS',
+      digestCron: '*/10 * * * * *',
+      digestTimezone: 'Europe/Berlin',
+      nudgeAfterMs: 7200,
+      stuckAfterMs: 0,
+    });
+  });
+
+  it('names every bad follow-up setting at once and starts nothing', () => {
+    const error = configError({
+      ...MINIMAL,
+      DNS_RESOLVERS: 'dns.google',
+      DIGEST_CHANNEL: '#ops',
+      DIGEST_CRON: 'every morning',
+      DIGEST_TIMEZONE: 'Mars/Olympus',
+      NUDGE_AFTER_HOURS: '-1',
+      STUCK_AFTER_HOURS: 'soon',
+    });
+    expect(named(error).sort()).toEqual(
+      [
+        'DIGEST_CHANNEL',
+        'DIGEST_CRON',
+        'DIGEST_TIMEZONE',
+        'DNS_RESOLVERS',
+        'NUDGE_AFTER_HOURS',
+        'STUCK_AFTER_HOURS',
+      ].sort(),
+    );
+    expect(error.message).toContain('channel ID');
+    expect(error.message).toContain('IANA time zone');
+    expect(error.message).toContain('must not be negative');
   });
 });

@@ -31,6 +31,21 @@ export function register(app: App, deps: CommandDeps): void {
           return handleOrder(args, parsed, deps);
         case 'pending':
           return handlePending(args, parsed.orderId, deps);
+        case 'check':
+        case 'find':
+        case 'cancel':
+        case 'forward':
+        case 'swap':
+        case 'rename':
+        case 'dns':
+        case 'nudges':
+        case 'digest':
+          // Being built: each gets its own handler module.
+          await args.ack({
+            response_type: 'ephemeral',
+            text: `\`/peeker ${parsed.kind}\` is not available yet.`,
+          });
+          return countCommand(deps, parsed.kind, 'not_available');
         case 'invalid':
           await args.ack({
             response_type: 'ephemeral',

@@ -11,7 +11,21 @@ import { normalizeSlackText, parseChannelRef } from './slack-text.js';
 export type { ChannelRef } from './slack-text.js';
 
 /** The subcommands `/peeker` understands. */
-export type SubcommandName = 'help' | 'import' | 'status' | 'order' | 'pending';
+export type SubcommandName =
+  | 'help'
+  | 'import'
+  | 'status'
+  | 'order'
+  | 'pending'
+  | 'check'
+  | 'find'
+  | 'cancel'
+  | 'forward'
+  | 'swap'
+  | 'rename'
+  | 'dns'
+  | 'nudges'
+  | 'digest';
 
 /** What the help view shows for one subcommand. */
 export type SubcommandInfo = {
@@ -49,6 +63,63 @@ export const SUBCOMMANDS: readonly SubcommandInfo[] = [
     description: 'List the open actions that need fixing, for every order or for one.',
   },
   {
+    name: 'check',
+    usage: '/peeker check <domains…> [in #channel]',
+    example: '/peeker check acme-mail.com getacme.com',
+    description:
+      'Check whether domains can be registered, with their prices; pick the available ones to order them for a customer channel.',
+  },
+  {
+    name: 'find',
+    usage: '/peeker find <brand or domain> [in #channel]',
+    example: '/peeker find acme',
+    description:
+      'Suggest available lookalike domains for cold email (getacme.com, acmehq.com…), cheapest first.',
+  },
+  {
+    name: 'cancel',
+    usage: '/peeker cancel <ord_…> [domains…]',
+    example: '/peeker cancel ord_01HZX… acme-mail.com',
+    description:
+      'Cancel an order, or only some of its domains, after a confirmation that says what stops and when.',
+  },
+  {
+    name: 'forward',
+    usage: '/peeker forward <domains… | ord_…> to <https-url>',
+    example: '/peeker forward ord_01HZX… to https://acme.com/welcome',
+    description: 'Point live domains (or every connected domain of an order) at a new forwarding URL.',
+  },
+  {
+    name: 'swap',
+    usage: '/peeker swap <domain> [for <replacement>] [premium]',
+    example: '/peeker swap acme-mail.com for acme-fresh.com',
+    description: 'Retire a burnt domain and replace it, keeping the order and its inboxes going.',
+  },
+  {
+    name: 'rename',
+    usage: '/peeker rename <domain>',
+    example: '/peeker rename acme-mail.com',
+    description: 'Change the personas (inbox names) on a live domain.',
+  },
+  {
+    name: 'dns',
+    usage: '/peeker dns <domain>',
+    example: '/peeker dns acme-mail.com',
+    description: 'Check a domain’s nameservers, MX, SPF and DMARC, and say what to fix.',
+  },
+  {
+    name: 'nudges',
+    usage: '/peeker nudges off|on',
+    example: '/peeker nudges off',
+    description: 'Turn the reminders about unchanged nameservers off (or back on) for this channel.',
+  },
+  {
+    name: 'digest',
+    usage: '/peeker digest',
+    example: '/peeker digest',
+    description: 'List what needs a person now: stuck imports, open actions, stuck orders, failed changes.',
+  },
+  {
     name: 'help',
     usage: '/peeker help',
     example: '/peeker help',
@@ -65,6 +136,20 @@ export type ParsedCommand =
   | { kind: 'status'; target: string }
   | { kind: 'order'; channel?: ChannelRef }
   | { kind: 'pending'; orderId?: string }
+  /** `domainText` is still Slack-escaped, ready for `parseDomainList`. */
+  | { kind: 'check'; domainText: string; channel?: ChannelRef }
+  /** `query` is unescaped, links stripped: a brand (`Acme Corp`) or a domain. */
+  | { kind: 'find'; query: string; channel?: ChannelRef }
+  /** `domainText` (Slack-escaped) is '' to cancel the whole order. */
+  | { kind: 'cancel'; orderId: string; domainText: string }
+  /** `targetText` (Slack-escaped): domains, or one order ID; `url` unescaped, links stripped. */
+  | { kind: 'forward'; targetText: string; url: string }
+  /** Domains unescaped, links stripped (still to be validated as roots). */
+  | { kind: 'swap'; domain: string; replacement?: string; premium: boolean }
+  | { kind: 'rename'; domain: string }
+  | { kind: 'dns'; domain: string }
+  | { kind: 'nudges'; enabled: boolean }
+  | { kind: 'digest' }
   /** `word` is what the user typed (links stripped); `suggestion` the closest subcommand, if any is close. */
   | { kind: 'unknown'; word: string; suggestion?: SubcommandName }
   /** A known subcommand with arguments that cannot work; `message` says how to fix them (not escaped). */
@@ -107,6 +192,30 @@ export function parseCommandText(text: string): ParsedCommand {
       return parseOrder(rest);
     case 'pending':
       return parsePending(rest);
+    case 'check':
+      return parseCheck(rest);
+    case 'find':
+      return parseFind(rest);
+    case 'cancel':
+      return parseCancel(rest);
+    case 'forward':
+      return parseForward(rest);
+    case 'swap':
+      return parseSwap(rest);
+    case 'rename':
+      return parseOneDomain('rename', rest, 'Usage: `/peeker rename acme-mail.com`.');
+    case 'dns':
+      return parseOneDomain('dns', rest, 'Usage: `/peeker dns acme-mail.com`.');
+    case 'nudges':
+      return parseNudges(rest);
+    case 'digest':
+      return rest === ''
+        ? { kind: 'digest' }
+        : {
+            kind: 'invalid',
+            subcommand: 'digest',
+            message: '`digest` takes nothing. Usage: `/peeker digest`.',
+          };
     default: {
       const suggestion = suggestSubcommand(word);
       return suggestion === undefined ? { kind: 'unknown', word } : { kind: 'unknown', word, suggestion };
@@ -193,6 +302,98 @@ function parsePending(rest: string): ParsedCommand {
     subcommand: 'pending',
     message:
       '`pending` takes nothing, or one order ID that starts with `ord_`. Example: `/peeker pending ord_01HZX…`.',
+  };
+}
+
+function parseCheck(rest: string): ParsedCommand {
+  const invalid = (message: string): ParsedCommand => ({ kind: 'invalid', subcommand: 'check', message });
+  const usage = 'Usage: `/peeker check acme-mail.com getacme.com` (add `in #channel` to order them there).';
+  const clause = splitChannelClause(rest);
+  if ('problem' in clause) return invalid(`${clause.problem} ${usage}`);
+  if (clause.before.includes('<#'))
+    return invalid(`Name the customer channel once, at the end, after \`in\`. ${usage}`);
+  if (clause.before === '') return invalid(`Name at least one domain to check. ${usage}`);
+  return clause.channel === undefined
+    ? { kind: 'check', domainText: clause.before }
+    : { kind: 'check', domainText: clause.before, channel: clause.channel };
+}
+
+function parseFind(rest: string): ParsedCommand {
+  const invalid = (message: string): ParsedCommand => ({ kind: 'invalid', subcommand: 'find', message });
+  const usage =
+    'Usage: `/peeker find acme` or `/peeker find acme.com` (add `in #channel` to order for a customer).';
+  const clause = splitChannelClause(rest);
+  if ('problem' in clause) return invalid(`${clause.problem} ${usage}`);
+  const query = normalizeSlackText(clause.before)
+    .replace(/<[#@!][^<>]*>/g, ' ')
+    .trim();
+  if (query === '') return invalid(`Tell me a brand or a domain to find lookalikes for. ${usage}`);
+  return clause.channel === undefined
+    ? { kind: 'find', query }
+    : { kind: 'find', query, channel: clause.channel };
+}
+
+function parseCancel(rest: string): ParsedCommand {
+  const invalid = (message: string): ParsedCommand => ({ kind: 'invalid', subcommand: 'cancel', message });
+  const usage =
+    'Usage: `/peeker cancel ord_01HZX…` for the whole order, or `/peeker cancel ord_01HZX… acme-mail.com` for some of its domains.';
+  const [first = '', ...others] = rest.split(/\s+/).filter(Boolean);
+  const orderId = normalizeSlackText(first).trim();
+  if (!ORDER_ID.test(orderId)) return invalid(`Start with the order ID (it begins with \`ord_\`). ${usage}`);
+  const domainText = rest.slice(rest.indexOf(first) + first.length).trim();
+  if (others.length > 0 && domainText.includes('<#'))
+    return invalid(`\`cancel\` takes an order ID and domains only. ${usage}`);
+  return { kind: 'cancel', orderId, domainText };
+}
+
+// `… to <url>`: the last ` to ` separates what to point from where.
+const FORWARD_TO = /^(.*\S)\s+to\s+(\S+)\s*$/is;
+
+function parseForward(rest: string): ParsedCommand {
+  const invalid = (message: string): ParsedCommand => ({ kind: 'invalid', subcommand: 'forward', message });
+  const usage =
+    'Usage: `/peeker forward acme-mail.com team-acme.com to https://acme.com` or `/peeker forward ord_01HZX… to https://acme.com`.';
+  const match = FORWARD_TO.exec(rest);
+  if (!match?.[1] || !match[2]) {
+    return invalid(
+      `Say which domains (or order) and, after \`to\`, the https:// address to forward them to. ${usage}`,
+    );
+  }
+  const url = normalizeSlackText(match[2]).trim();
+  return { kind: 'forward', targetText: match[1].trim(), url };
+}
+
+function parseSwap(rest: string): ParsedCommand {
+  const invalid = (message: string): ParsedCommand => ({ kind: 'invalid', subcommand: 'swap', message });
+  const usage =
+    'Usage: `/peeker swap acme-mail.com`, `/peeker swap acme-mail.com for acme-fresh.com` or add `premium`.';
+  const words = normalizeSlackText(rest).trim().split(/\s+/).filter(Boolean);
+  const premium = words.at(-1)?.toLowerCase() === 'premium';
+  if (premium) words.pop();
+  const [domain, ...more] = words;
+  if (!domain) return invalid(`Name the domain to retire. ${usage}`);
+  if (more.length === 0) return { kind: 'swap', domain, premium };
+  if (more.length === 2 && more[0]?.toLowerCase() === 'for' && more[1]) {
+    return { kind: 'swap', domain, replacement: more[1], premium };
+  }
+  return invalid(`I read \`swap <domain> [for <replacement>] [premium]\`, one domain at a time. ${usage}`);
+}
+
+function parseOneDomain(subcommand: 'rename' | 'dns', rest: string, usage: string): ParsedCommand {
+  const domain = normalizeSlackText(rest).trim();
+  if (domain === '' || /\s/.test(domain)) {
+    return { kind: 'invalid', subcommand, message: `Name one domain. ${usage}` };
+  }
+  return { kind: subcommand, domain };
+}
+
+function parseNudges(rest: string): ParsedCommand {
+  const word = normalizeSlackText(rest).trim().toLowerCase();
+  if (word === 'off' || word === 'on') return { kind: 'nudges', enabled: word === 'on' };
+  return {
+    kind: 'invalid',
+    subcommand: 'nudges',
+    message: '`nudges` takes `off` or `on` and applies to this channel. Usage: `/peeker nudges off`.',
   };
 }
 

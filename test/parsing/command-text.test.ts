@@ -128,7 +128,8 @@ describe('parseCommandText: unknown subcommands', () => {
     ['pend', { kind: 'unknown', word: 'pend', suggestion: 'pending' }],
     ['hlep', { kind: 'unknown', word: 'hlep', suggestion: 'help' }],
     ['orders', { kind: 'unknown', word: 'orders', suggestion: 'order' }],
-    ['cancel ord_1', { kind: 'unknown', word: 'cancel' }],
+    ['cancle ord_1', { kind: 'unknown', word: 'cancle', suggestion: 'cancel' }],
+    ['refund ord_1', { kind: 'unknown', word: 'refund' }],
     ['<http://acme.com|acme.com>', { kind: 'unknown', word: 'acme.com' }],
   ])('%j → %j', (text, expected) => {
     expect(parseCommandText(text)).toEqual(expected);
@@ -141,7 +142,24 @@ describe('parseCommandText: unknown subcommands', () => {
 
 describe('SUBCOMMANDS', () => {
   it('lists every subcommand once, each with an example that parses to it', () => {
-    expect(SUBCOMMANDS.map((s) => s.name).sort()).toEqual(['help', 'import', 'order', 'pending', 'status']);
+    expect(SUBCOMMANDS.map((s) => s.name).sort()).toEqual(
+      [
+        'cancel',
+        'check',
+        'digest',
+        'dns',
+        'find',
+        'forward',
+        'help',
+        'import',
+        'nudges',
+        'order',
+        'pending',
+        'rename',
+        'status',
+        'swap',
+      ].sort(),
+    );
     for (const { name, example } of SUBCOMMANDS) {
       expect(example.startsWith(`/peeker ${name}`)).toBe(true);
     }
@@ -149,7 +167,24 @@ describe('SUBCOMMANDS', () => {
 });
 
 describe('parseCommandText: properties', () => {
-  const KINDS = ['help', 'import', 'status', 'order', 'pending', 'unknown', 'invalid'];
+  const KINDS = [
+    'help',
+    'import',
+    'status',
+    'order',
+    'pending',
+    'check',
+    'find',
+    'cancel',
+    'forward',
+    'swap',
+    'rename',
+    'dns',
+    'nudges',
+    'digest',
+    'unknown',
+    'invalid',
+  ];
   const word = fc.constantFrom('help', 'import', 'IMPORT', 'status', 'order', 'pending', 'in', 'imprt', '');
   const token = fc.oneof(
     word,
@@ -168,5 +203,55 @@ describe('parseCommandText: properties', () => {
         if (parsed.kind === 'import') expect(parsed.domainText).not.toBe('');
       }),
     );
+  });
+});
+
+describe('parseCommandText: the day-2 subcommands', () => {
+  it.each<[string, ParsedCommand]>([
+    ['check a.com <http://b.com|b.com>', { kind: 'check', domainText: 'a.com <http://b.com|b.com>' }],
+    ['check a.com in <#C1|x>', { kind: 'check', domainText: 'a.com', channel: { id: 'C1', name: 'x' } }],
+    ['find Acme Corp', { kind: 'find', query: 'Acme Corp' }],
+    ['find <http://acme.com|acme.com> in <#C1>', { kind: 'find', query: 'acme.com', channel: { id: 'C1' } }],
+    ['cancel ord_01ABC', { kind: 'cancel', orderId: 'ord_01ABC', domainText: '' }],
+    ['cancel ord_01ABC a.com, b.com', { kind: 'cancel', orderId: 'ord_01ABC', domainText: 'a.com, b.com' }],
+    [
+      'forward a.com b.com to <https://acme.com/x|https://acme.com/x>',
+      { kind: 'forward', targetText: 'a.com b.com', url: 'https://acme.com/x' },
+    ],
+    ['forward ord_1 TO https://acme.com', { kind: 'forward', targetText: 'ord_1', url: 'https://acme.com' }],
+    ['swap a.com', { kind: 'swap', domain: 'a.com', premium: false }],
+    ['swap a.com for b.com premium', { kind: 'swap', domain: 'a.com', replacement: 'b.com', premium: true }],
+    ['rename <http://a.com|a.com>', { kind: 'rename', domain: 'a.com' }],
+    ['dns a.com', { kind: 'dns', domain: 'a.com' }],
+    ['nudges OFF', { kind: 'nudges', enabled: false }],
+    ['nudges on', { kind: 'nudges', enabled: true }],
+    ['digest', { kind: 'digest' }],
+  ])('%j → %j', (text, expected) => {
+    expect(parseCommandText(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['check', 'at least one domain'],
+    ['find', 'brand or a domain'],
+    ['cancel a.com', 'ord_'],
+    ['forward a.com', 'after `to`'],
+    ['forward to https://x.com', 'after `to`'],
+    ['swap', 'domain to retire'],
+    ['swap a.com b.com', 'one domain at a time'],
+    ['rename a.com b.com', 'one domain'],
+    ['dns', 'one domain'],
+    ['nudges maybe', '`off` or `on`'],
+    ['digest now', 'takes nothing'],
+  ])('%j is invalid (%s)', (text, hint) => {
+    const parsed = parseCommandText(text);
+    expect(parsed.kind).toBe('invalid');
+    if (parsed.kind === 'invalid') expect(parsed.message).toContain(hint);
+  });
+
+  it('lists every subcommand in the help with an example that parses to it', () => {
+    for (const sub of SUBCOMMANDS) {
+      const parsed = parseCommandText(sub.example.replace(/^\/peeker\s*/, ''));
+      expect(parsed.kind === 'invalid' ? parsed.subcommand : parsed.kind).toBe(sub.name);
+    }
   });
 });

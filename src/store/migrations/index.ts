@@ -8,5 +8,15 @@ export interface Migration {
   sql: string;
 }
 
-/** Numbered, append-only. Never edit a migration that has shipped; add the next number instead. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, ordersSchema, storageProbe];
+/**
+ * Numbered, append-only. Never edit a migration that has shipped; add the next number instead.
+ * Applied in version order, whatever the order of this list.
+ */
+export const MIGRATIONS: readonly Migration[] = [initialSchema, ordersSchema, storageProbe].sort(
+  (a, b) => a.version - b.version,
+);
+for (const [index, migration] of MIGRATIONS.entries()) {
+  if (migration.version !== index + 1) {
+    throw new Error(`Migrations must be numbered 1, 2, 3… without gaps (found ${migration.version} at ${index + 1})`);
+  }
+}
