@@ -3,7 +3,12 @@ import type { PeekerImport } from '../peeker/imports.js';
 import type { Db } from '../store/database.js';
 import type { ImportDomain, ImportRecord, ImportsRepo } from '../store/imports-repo.js';
 import type { OutboxSubject, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
-import { type ImportMessageModel, type ImportReplyKind, renderImportReply } from '../views/import-message.js';
+import {
+  type ImportMessageModel,
+  type ImportReplyKind,
+  renderDomainListReplies,
+  renderImportReply,
+} from '../views/import-message.js';
 import {
   type ImportChange,
   type ImportObservation,
@@ -75,6 +80,18 @@ export function createImportTracker(deps: ImportTrackerDeps) {
     }
   }
 
+  /**
+   * When the instructions are too long to name every domain (hundreds of them), the full list of
+   * domains per nameserver pair follows in the thread, once, as soon as the nameservers are known.
+   */
+  function queueDomainList(record: ImportRecord, now: number): void {
+    if (record.nameserverGroups.length === 0) return;
+    const view = importMessageModel(record, imports.domainsOf(record.id), now);
+    for (const [index, reply] of renderDomainListReplies(view).entries()) {
+      outbox.queueReply(importSubject(record.id), `import:${record.id}:domain_list:${index}`, reply, now);
+    }
+  }
+
   const recordSubmission = db.transaction(
     (
       peekerImport: PeekerImport,
@@ -92,6 +109,7 @@ export function createImportTracker(deps: ImportTrackerDeps) {
       if (!isFinished(record.phase)) record.nextCheckAt = nextCheckAt(record, now, deps.pollIntervalSeconds);
       imports.insert(record, domains);
       const message = outbox.ensureMessage(importSubject(record.id), record.channelId, now);
+      queueDomainList(record, now);
       return { record, messageId: message.id, isNew: true };
     },
   );
@@ -120,6 +138,7 @@ export function createImportTracker(deps: ImportTrackerDeps) {
         // publisher skips the edit when the rendered text did not change.
         outbox.markStale(importSubject(importId));
       }
+      if (current.nameserverGroups.length === 0) queueDomainList(record, now);
       queueReplies(record, transition.changes, now);
       return transition;
     },

@@ -14,8 +14,6 @@
  * an uninterrupted run of the burst.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +39,7 @@ import {
 } from '../helpers/child-app.js';
 import { allText, WEBHOOK_SECRET } from '../helpers/harness.js';
 import { formState, viewSubmission } from '../helpers/order-flow.js';
+import { type SlackProxy, startSlackProxy } from '../helpers/slack-proxy.js';
 
 // ---- parameters -------------------------------------------------------------------------------
 
@@ -119,73 +118,6 @@ async function settled(app: AppProcess, slack: FakeSlack, timeoutMs = 30_000): P
 }
 
 // ---- one run: fakes, a child, an order placed through the modal ---------------------------------
-
-/**
- * A pass-through proxy in front of the fake Slack Web API. It lets a test kill the app in the one
- * window a crash can duplicate a post: Slack has accepted (and stored) the message, but the app
- * has not heard back yet. `hold` sees every answer after the fake produced it; returning true
- * withholds it from the app (the request then hangs until the app dies).
- */
-interface SlackProxy {
-  url: string;
-  hold: ((call: { method: string; args: URLSearchParams; answer: string }) => boolean) | undefined;
-  stop(): Promise<void>;
-}
-
-async function startSlackProxy(target: string): Promise<SlackProxy> {
-  const proxy: SlackProxy = { url: '', hold: undefined, stop: async () => undefined };
-  const server = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const path = (req.url ?? '/').replace(/^\/api\//, '');
-      const headers: Record<string, string> = {};
-      for (const name of ['content-type', 'authorization']) {
-        const value = req.headers[name];
-        if (typeof value === 'string') headers[name] = value;
-      }
-      let answer: Response;
-      try {
-        answer = await fetch(`${target}${path}`, {
-          method: req.method ?? 'POST',
-          headers,
-          ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: raw }),
-        });
-      } catch {
-        res.destroy();
-        return;
-      }
-      const body = await answer.text();
-      const method = path.split('?')[0] ?? '';
-      const args = (headers['content-type'] ?? '').includes('json')
-        ? new URLSearchParams(
-            Object.entries(JSON.parse(raw || '{}') as Record<string, unknown>).map(
-              ([k, v]): [string, string] => [k, String(v)],
-            ),
-          )
-        : new URLSearchParams(raw);
-      if (proxy.hold?.({ method, args, answer: body })) return;
-      const out: Record<string, string> = {
-        'content-type': answer.headers.get('content-type') ?? 'application/json',
-      };
-      const retryAfter = answer.headers.get('retry-after');
-      if (retryAfter) out['retry-after'] = retryAfter;
-      res.writeHead(answer.status, out).end(body);
-    })().catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
-  proxy.stop = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
-  };
-  return proxy;
-}
 
 interface Run {
   slack: FakeSlack;
