@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import pLimit from 'p-limit';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { CommandRecord, CommandsRepo } from '../store/commands-repo.js';
@@ -43,10 +45,15 @@ export function createCommandRunner(options: {
   /** Tell the requester something went wrong on our side (the handler threw). */
   onCrash?: (command: CommandRecord, error: unknown) => Promise<void>;
   now?: () => number;
+  /** Commands worked on at once; the rest wait their turn (acknowledgements never do). */
+  concurrency?: number;
 }) {
   const now = options.now ?? Date.now;
   const handlers = new Map(options.handlers.map((handler) => [handler.kind, handler]));
   const inFlight = new Map<number, Promise<void>>();
+  // Background work of earlier commands must never sit in front of a new acknowledgement: a
+  // few run at once, and each starts on a later turn of the event loop, after the ack is sent.
+  const limit = pLimit(options.concurrency ?? 4);
   let accepting = true;
 
   async function execute(command: CommandRecord): Promise<void> {
@@ -79,7 +86,10 @@ export function createCommandRunner(options: {
     /** Starts a stored command in the background; false when it is already running (or finished). */
     dispatch(command: CommandRecord): boolean {
       if (!accepting || inFlight.has(command.id) || command.status !== 'pending') return false;
-      const run = execute(command)
+      const run = limit(async () => {
+        await nextTurn();
+        await execute(command);
+      })
         .catch((error: unknown) =>
           options.logger.error({ commandId: command.id, err: error }, 'command runner failed'),
         )
