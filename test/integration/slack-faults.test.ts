@@ -65,7 +65,7 @@ describe('Slack failing', () => {
     const answer = await h.webhook(completed(h, id));
     expect(answer.status).toBe(200);
     await h.app.webhooks.drainNow();
-    expect(h.app.db.prepare('SELECT phase FROM imports WHERE id = ?').get(id)).toEqual({ phase: 'verified' });
+    expect(allText((await h.command(`status ${id}`)).ack)).toContain('DNS verified');
     expect(await h.app.pollOnce()).toMatchObject({ failed: 0 });
     expect(h.slack.message('CCUST', parent.ts)?.edits).toBe(0);
     await h.settle(15_000);

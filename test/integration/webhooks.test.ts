@@ -35,9 +35,17 @@ function storedEvent(h: Harness, eventId: string): EventRow | undefined {
     .get(eventId) as EventRow | undefined;
 }
 
-function importPhase(h: Harness, importId: string): string | undefined {
-  return (h.app.db.prepare('SELECT phase FROM imports WHERE id = ?').get(importId) as { phase: string })
-    ?.phase;
+/** What an ops person sees for the import with `/peeker status imp_…` (the phase in words). */
+async function importPhase(h: Harness, importId: string): Promise<string> {
+  const answer = await h.command(`status ${importId}`);
+  const text = allText(answer.ack);
+  const phases: [string, string][] = [
+    ['waiting for the nameserver change', 'awaiting_dns'],
+    ['waiting on the registrar', 'waiting_on_registrar'],
+    ['DNS verified', 'verified'],
+    ['failed', 'failed'],
+  ];
+  return phases.find(([words]) => text.includes(words))?.[1] ?? text;
 }
 
 /** POSTs raw bytes to the webhook route with exactly these headers. */
@@ -83,7 +91,7 @@ async function importThroughSlack(h: Harness): Promise<{ imp: ImportObject; pare
   expect(imp.status).toBe('completed');
   expect(allText(parent)).toContain('helena.ns.cloudflare.com');
   expect(parent.edits).toBe(0);
-  expect(importPhase(h, imp.id)).toBe('awaiting_dns');
+  expect(await importPhase(h, imp.id)).toBe('awaiting_dns');
   return { imp, parent };
 }
 
@@ -160,7 +168,7 @@ describe('POST /peeker/webhooks: signatures', () => {
     expect(response.status).toBe(401);
     await harness.settle();
     expect(storedCount(harness)).toBe(0);
-    expect(importPhase(harness, imp.id)).toBe('awaiting_dns');
+    expect(await importPhase(harness, imp.id)).toBe('awaiting_dns');
     expect(current(harness, parent)?.edits).toBe(0);
     expect(allText(current(harness, parent))).not.toContain('DNS verified');
     expect(replies(harness, parent)).toHaveLength(0);
@@ -215,7 +223,7 @@ describe('POST /peeker/webhooks: signatures', () => {
     expect((await postRaw(harness, JSON.stringify(tampered), rawSigned)).status).toBe(401);
     await harness.settle();
     expect(storedCount(harness)).toBe(0);
-    expect(importPhase(harness, imp.id)).toBe('awaiting_dns');
+    expect(await importPhase(harness, imp.id)).toBe('awaiting_dns');
     expect(replies(harness, parent)).toHaveLength(0);
   });
 
@@ -316,7 +324,7 @@ describe('webhook dedupe and ordering on a real import', () => {
 
     expect(storedCount(harness)).toBe(1);
     expect(storedEvent(harness, completed.id)).toMatchObject({ status: 'applied', attempts: 1 });
-    expect(importPhase(harness, imp.id)).toBe('verified');
+    expect(await importPhase(harness, imp.id)).toBe('verified');
     const edited = current(harness, parent);
     expect(edited?.edits).toBe(1);
     expect(allText(edited)).toContain('✅');
@@ -373,7 +381,7 @@ describe('webhook dedupe and ordering on a real import', () => {
     expect((await harness.webhook(waiting)).status).toBe(200);
     await applied(harness);
 
-    expect(importPhase(harness, imp.id)).toBe('waiting_on_registrar');
+    expect(await importPhase(harness, imp.id)).toBe('waiting_on_registrar');
     const waitingParent = allText(current(harness, parent));
     expect(waitingParent).toMatch(/waiting on the registrar/i);
     expect(waitingParent).toContain('helena.ns.cloudflare.com');
@@ -388,7 +396,7 @@ describe('webhook dedupe and ordering on a real import', () => {
       200,
     );
     await applied(harness);
-    expect(importPhase(harness, imp.id)).toBe('verified');
+    expect(await importPhase(harness, imp.id)).toBe('verified');
     const verified = current(harness, parent);
     expect(verified?.edits).toBe(2);
     expect(allText(verified)).toContain('✅');
@@ -408,7 +416,7 @@ describe('webhook dedupe and ordering on a real import', () => {
     expect((await harness.webhook(late)).status).toBe(200);
     await applied(harness);
 
-    expect(importPhase(harness, imp.id)).toBe('verified');
+    expect(await importPhase(harness, imp.id)).toBe('verified');
     expect(storedEvent(harness, late.id)?.status).toBe('applied');
     const message = current(harness, parent);
     expect(message?.edits).toBe(1);
@@ -427,7 +435,7 @@ describe('webhook dedupe and ordering on a real import', () => {
     expect((await harness.webhook(failed)).status).toBe(200);
     await applied(harness);
 
-    expect(importPhase(harness, imp.id)).toBe('failed');
+    expect(await importPhase(harness, imp.id)).toBe('failed');
     const message = current(harness, parent);
     expect(message?.edits).toBe(1);
     const text = allText(message);
@@ -446,7 +454,7 @@ describe('webhook dedupe and ordering on a real import', () => {
       200,
     );
     await applied(harness);
-    expect(importPhase(harness, imp.id)).toBe('failed');
+    expect(await importPhase(harness, imp.id)).toBe('failed');
     expect(replies(harness, parent)).toHaveLength(1);
   });
 });
@@ -494,7 +502,7 @@ describe('events the app cannot apply yet, or at all', () => {
     }
     await applied(h);
     expect(storedEvent(h, event.id)?.status).toBe('applied');
-    expect(importPhase(h, imp.id)).toBe('verified');
+    expect(await importPhase(h, imp.id)).toBe('verified');
     const thread = replies(h, parent);
     expect(thread).toHaveLength(1);
     expect(thread[0]?.text).toContain('DNS verified');
@@ -520,7 +528,7 @@ describe('events the app cannot apply yet, or at all', () => {
     expect((await harness.webhook(nested)).status).toBe(200);
     await applied(harness);
     expect(storedEvent(harness, nested.id)?.status).toBe('applied');
-    expect(importPhase(harness, imp.id)).toBe('verified');
+    expect(await importPhase(harness, imp.id)).toBe('verified');
     expect(allText(current(harness, parent))).toContain('✅');
     const thread = replies(harness, parent);
     expect(thread).toHaveLength(1);
@@ -533,7 +541,7 @@ describe('events the app cannot apply yet, or at all', () => {
     const lean = makeEvent('domain_import.completed', { id: imp.id });
     expect((await harness.webhook(lean)).status).toBe(200);
     await applied(harness);
-    expect(importPhase(harness, imp.id)).toBe('verified');
+    expect(await importPhase(harness, imp.id)).toBe('verified');
     expect(replies(harness, parent)).toHaveLength(1);
   });
 });
