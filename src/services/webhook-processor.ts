@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { singleFlight } from '../lib/single-flight.js';
 import type { Logger } from '../logger.js';
@@ -115,7 +116,7 @@ export function createWebhookProcessor(options: {
         }
       }
       // Let HTTP requests in between batches (a burst must not starve webhook receipt).
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       if (stopped) return;
     }
     scheduleNext();
