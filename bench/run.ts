@@ -8,6 +8,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ackLatency } from './ack-latency.js';
+import { dnsInsight } from './dns-insight.js';
+import { findAvailability } from './find-availability.js';
+import { followUpRendering } from './follow-up.js';
+import { forwarding } from './forwarding.js';
 import { type Benchmark, type BenchResult, machineInfo, resultTable } from './lib.js';
 import { memory } from './memory.js';
 import { pollEconomy } from './poll-economy.js';
@@ -22,8 +26,12 @@ const BENCHMARKS: Benchmark[] = [
   webhookReceipt,
   slackEconomy,
   pollEconomy,
+  dnsInsight,
   memory,
   socketReconnect,
+  findAvailability,
+  followUpRendering,
+  forwarding,
 ];
 const ALIASES: Record<string, string> = {
   'ack-latency': 'ack',
@@ -32,10 +40,13 @@ const ALIASES: Record<string, string> = {
   webhook: 'webhooks',
   'slack-economy': 'slack',
   'poll-economy': 'poll',
+  'dns-insight': 'dns',
   mem: 'memory',
   start: 'startup',
   reconnect: 'socket-reconnect',
   socket: 'socket-reconnect',
+  'find-availability': 'find',
+  availability: 'find',
 };
 
 async function main(): Promise<void> {

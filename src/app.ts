@@ -1,29 +1,52 @@
 import type { AddressInfo } from 'node:net';
 import * as commandListeners from './commands/index.js';
 import { type Config, secretsOf } from './config.js';
+import { createDnsLookup } from './dns/resolver.js';
 import { createHealthCheck } from './http/health.js';
 import { createHttpServer } from './http/server.js';
 import { createWebhookRoute } from './http/webhook-route.js';
 import * as interactionListeners from './interactions/index.js';
+import { createDnsChecks } from './jobs/dns-checks.js';
+import { pollChanges } from './jobs/poll-changes.js';
 import { checksPerTick, createPollTick } from './jobs/poll-tick.js';
 import { cronPeriodMs, type RecurringJob, scheduleRecurring } from './jobs/scheduler.js';
 import { createTaskWorker } from './jobs/task-worker.js';
 import { createLogger, type Logger, SecretScrubber } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, dnsMetricsOf, type Metrics } from './metrics.js';
 import { createPeekerClient, type PeekerClient } from './peeker/client.js';
 import { createPeekerEnvironment } from './peeker/environment.js';
+import { createAvailabilityChecker } from './services/availability-checker.js';
 import { BundleCache } from './services/bundle-cache.js';
+import { createCancellationEventHandlers } from './services/cancellation-events.js';
+import { createCancellationTracker } from './services/cancellation-tracker.js';
+import { createChangeSubjects } from './services/change-subjects.js';
 import { createChannelAudience } from './services/channel-audience.js';
 import { createCommandRunner } from './services/command-runner.js';
+import { createDnsHealthWatch } from './services/dns-health.js';
+import { createDomainDirectory, withDomainDirectory } from './services/domain-directory.js';
+import { createDomainSearch } from './services/domain-search.js';
+import { createFollowUp } from './services/follow-up.js';
+import { createForwardingEventHandlers } from './services/forwarding-events.js';
+import { createForwardingService, forwardCommand } from './services/forwarding-service.js';
+import { createForwardingTracker } from './services/forwarding-tracker.js';
+import { createImportDnsRecorder } from './services/import-dns.js';
 import { createImportEventHandlers } from './services/import-events.js';
 import { createImportService, importCommand } from './services/import-service.js';
 import { createImportTracker } from './services/import-tracker.js';
+import { createOrderCancellation } from './services/order-cancellation.js';
+import { createOrderDomains } from './services/order-domains.js';
 import { createOrderEventHandlers } from './services/order-events.js';
 import { createOrderFormSession } from './services/order-form-session.js';
 import { createOrderPlacement } from './services/order-placement.js';
 import { createOrderTracker } from './services/order-tracker.js';
 import { createOutboxSubjects } from './services/outbox-subjects.js';
 import { PasswordVault } from './services/password-vault.js';
+import { createRenameSession } from './services/rename-session.js';
+import { createSlackFiles } from './services/slack-files.js';
+import { createSwapEventHandlers } from './services/swap-events.js';
+import { createSwapSender } from './services/swap-sender.js';
+import { createSwapSession } from './services/swap-session.js';
+import { createSwapTracker } from './services/swap-tracker.js';
 import { createWebhookProcessor } from './services/webhook-processor.js';
 import { createBoltApp } from './slack/bolt-app.js';
 import { createModals } from './slack/modals.js';
@@ -31,14 +54,20 @@ import { createSlackPublisher } from './slack/publisher.js';
 import { createResponder } from './slack/responder.js';
 import { createSocketModeConnection } from './slack/socket-mode.js';
 import { checkSlackToken } from './slack/token-check.js';
+import { createCancellationsRepo } from './store/cancellations-repo.js';
 import { createCommandsRepo } from './store/commands-repo.js';
 import { type Db, openDatabase } from './store/database.js';
+import { createDnsRepo } from './store/dns-repo.js';
+import { createDomainPicksRepo } from './store/domain-picks-repo.js';
+import { createForwardingRepo } from './store/forwarding-repo.js';
 import { createImportsRepo } from './store/imports-repo.js';
+import { createLiveDomainsRepo } from './store/live-domains-repo.js';
 import { createOrderActionsRepo } from './store/order-actions-repo.js';
 import { createOrderDraftsRepo } from './store/order-drafts-repo.js';
 import { createOrdersRepo } from './store/orders-repo.js';
 import { createSlackOutboxRepo } from './store/slack-outbox-repo.js';
 import { createStorageHealth } from './store/storage-health.js';
+import { createSwapsRepo } from './store/swaps-repo.js';
 import { createTasksRepo } from './store/tasks-repo.js';
 import { createWebhookEventsRepo } from './store/webhook-events-repo.js';
 import { renderCommandCrashed } from './views/import-feedback.js';
@@ -79,6 +108,12 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const orders = createOrdersRepo(db);
   const actions = createOrderActionsRepo(db);
   const tasks = createTasksRepo(db);
+  const cancellations = createCancellationsRepo(db);
+  const picks = createDomainPicksRepo(db);
+  // Changing live domains (issue 10): dom_ IDs and forwarding URLs, forwarding jobs, swaps.
+  const liveDomains = createLiveDomainsRepo(db);
+  const forwardingRepo = createForwardingRepo(db);
+  const swapsRepo = createSwapsRepo(db);
   const storage = createStorageHealth(db, now);
 
   const metrics: Metrics = createMetrics({
@@ -88,6 +123,15 @@ export function createPeekerApp(options: PeekerAppOptions) {
       return oldest === undefined ? 0 : Math.max(0, (now() - oldest) / 1000);
     },
     pendingWebhookEvents: () => webhookEvents.pendingCount(),
+  });
+
+  // DNS: the app's own lookups (bounded, cached for the poll interval, never throwing).
+  const dnsRepo = createDnsRepo(db);
+  const dnsLookup = createDnsLookup({
+    servers: config.dnsResolvers,
+    cacheTtlMs: config.poll.importIntervalSeconds * 1000,
+    now,
+    metrics: dnsMetricsOf(metrics),
   });
 
   // Peeker.
@@ -110,11 +154,44 @@ export function createPeekerApp(options: PeekerAppOptions) {
   });
   const responder = createResponder({ client: bolt.client, logger });
   const modals = createModals(bolt.client, logger);
+  // Following up without being asked (issue 12): reminders, the digest, each person's Home board.
+  const followUp = createFollowUp({
+    db,
+    settings: config.followUp,
+    pollCron: config.poll.cron,
+    imports,
+    outbox,
+    storage,
+    client: bolt.client,
+    dns: dnsRepo,
+    forwarding: forwardingRepo,
+    swaps: swapsRepo,
+    isSandbox,
+    logger,
+    now,
+  });
   const publisher = createSlackPublisher({
     outbox,
     storage,
     client: bolt.client,
-    subjects: createOutboxSubjects({ imports, orders, actions, commands, responder }),
+    subjects: createOutboxSubjects({
+      imports,
+      orders,
+      actions,
+      commands,
+      responder,
+      dns: dnsRepo,
+      cancellations,
+      digest: followUp.digestSubject,
+      changes: createChangeSubjects({
+        forwarding: forwardingRepo,
+        swaps: swapsRepo,
+        orders,
+        commands,
+        responder,
+      }),
+      swaps: swapsRepo,
+    }),
     logger: logger.child({ component: 'slack-outbox' }),
     now,
   });
@@ -146,6 +223,38 @@ export function createPeekerApp(options: PeekerAppOptions) {
 
   // Orders.
   const orderTracker = createOrderTracker({ db, drafts, orders, actions, outbox, tasks });
+  // Buying domains and cancelling (issue 9): one availability checker (and cache) for the app.
+  const availability = createAvailabilityChecker({
+    check: (batch) => peeker.domains.checkAvailability(batch).then((result) => result.data),
+    now,
+  });
+  const orderDomains = createOrderDomains({ imports, peeker, checker: availability, logger, now });
+  const slackFiles = createSlackFiles({ client: bolt.client, token: config.slack.botToken, now });
+  const domainSearch = createDomainSearch({
+    checker: availability,
+    picks,
+    commands,
+    responder,
+    logger,
+    metrics,
+    isSandbox,
+    now,
+  });
+  const cancellationTracker = createCancellationTracker({ db, orders, cancellations, outbox, orderTracker });
+  const orderCancellation = createOrderCancellation({
+    orders,
+    cancellations,
+    tracker: cancellationTracker,
+    outbox,
+    peeker,
+    modals,
+    responder,
+    logger: logger.child({ component: 'cancellations' }),
+    metrics,
+    approvers: config.orderApprovers,
+    isSandbox,
+    now,
+  });
   const bundles = new BundleCache(peeker, now);
   const vault = new PasswordVault();
   const orderForm = createOrderFormSession({
@@ -156,6 +265,9 @@ export function createPeekerApp(options: PeekerAppOptions) {
     bundles,
     vault,
     modals,
+    orderDomains,
+    picks,
+    files: slackFiles,
     metrics,
     approvers: config.orderApprovers,
     askSmartleadLogin: !config.smartleadDefaultLogin,
@@ -173,6 +285,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     modals,
     vault,
     audienceOf: createChannelAudience({ imports, client: bolt.client }),
+    outbox,
     logger: logger.child({ component: 'orders' }),
     scrubber,
     metrics,
@@ -182,10 +295,78 @@ export function createPeekerApp(options: PeekerAppOptions) {
     now,
   });
 
+  // Changing live domains (issue 10): forwarding, swaps and persona renames.
+  const directory = createDomainDirectory({ db, liveDomains, peeker, now });
+  const forwardingTracker = createForwardingTracker({
+    db,
+    forwarding: forwardingRepo,
+    liveDomains,
+    orders,
+    outbox,
+  });
+  const forwardingService = createForwardingService({
+    commands,
+    forwarding: forwardingRepo,
+    liveDomains,
+    orders,
+    imports,
+    directory,
+    tracker: forwardingTracker,
+    outbox,
+    peeker,
+    publisher,
+    responder,
+    audienceOf: createChannelAudience({ imports, client: bolt.client }),
+    logger: logger.child({ component: 'forwarding' }),
+    metrics,
+    isSandbox,
+    now,
+  });
+  const swapTracker = createSwapTracker({ db, swaps: swapsRepo, liveDomains, orders, outbox });
+  const swapSender = createSwapSender({
+    swaps: swapsRepo,
+    tracker: swapTracker,
+    peeker,
+    logger: logger.child({ component: 'swaps' }),
+    now,
+  });
+  const swapSession = createSwapSession({
+    swaps: swapsRepo,
+    tracker: swapTracker,
+    sender: swapSender,
+    liveDomains,
+    orders,
+    imports,
+    directory,
+    peeker,
+    modals,
+    approvers: config.orderApprovers,
+    isSandbox,
+    now,
+    logger: logger.child({ component: 'swaps' }),
+  });
+  const renameSession = createRenameSession({
+    swaps: swapsRepo,
+    tracker: swapTracker,
+    sender: swapSender,
+    liveDomains,
+    orders,
+    directory,
+    modals,
+    isSandbox,
+    now,
+    logger: logger.child({ component: 'renames' }),
+  });
+
   // Background work: acknowledged commands, webhook events, follow-up tasks, the poll loop.
   const runner = createCommandRunner({
     commands,
-    handlers: [importCommand(importService)],
+    handlers: [
+      importCommand(importService),
+      domainSearch.check,
+      domainSearch.find,
+      forwardCommand(forwardingService),
+    ],
     logger,
     now,
     onCrash: async (command) => {
@@ -200,7 +381,14 @@ export function createPeekerApp(options: PeekerAppOptions) {
     events: webhookEvents,
     handlers: {
       ...createImportEventHandlers(importTracker),
-      ...createOrderEventHandlers(orderTracker, orders),
+      // domain.connected also records the domain's dom_ ID and provider (swaps, renames, forwarding).
+      ...withDomainDirectory(createOrderEventHandlers(orderTracker, orders), liveDomains, (domain) =>
+        orders.latestIdForDomain(domain),
+      ),
+      // After the order handlers: these own order.cancel_scheduled / order.cancelled.
+      ...createCancellationEventHandlers(cancellationTracker),
+      ...createForwardingEventHandlers({ tracker: forwardingTracker, forwarding: forwardingRepo }),
+      ...createSwapEventHandlers({ tracker: swapTracker, swaps: swapsRepo }),
     },
     logger: logger.child({ component: 'webhooks' }),
     metrics,
@@ -232,6 +420,46 @@ export function createPeekerApp(options: PeekerAppOptions) {
     logger,
     now,
     signal: pollAbort.signal,
+    pollChanges: (options) =>
+      pollChanges(
+        {
+          forwarding: forwardingRepo,
+          forwardingService,
+          forwardingTracker,
+          swaps: swapsRepo,
+          swapTracker,
+          swapSender,
+          peeker,
+          logger: logger.child({ component: 'poll-changes' }),
+          now,
+        },
+        options,
+      ),
+  });
+  // DNS checks run beside the poll loop, on their own schedule and budget, never inside a tick.
+  const dnsChecks = createDnsChecks({
+    lookup: dnsLookup,
+    dns: dnsRepo,
+    imports,
+    recordImport: createImportDnsRecorder({
+      db,
+      imports,
+      dns: dnsRepo,
+      outbox,
+      intervalMs: config.poll.importIntervalSeconds * 1000,
+    }),
+    health: createDnsHealthWatch({
+      db,
+      dns: dnsRepo,
+      imports,
+      outbox,
+      lookup: dnsLookup,
+      logger: logger.child({ component: 'dns-health' }),
+      now,
+    }),
+    onQueued: (listener) => outbox.onQueued(listener),
+    logger: logger.child({ component: 'dns' }),
+    now,
   });
 
   // Listeners and routes.
@@ -249,6 +477,11 @@ export function createPeekerApp(options: PeekerAppOptions) {
     metrics,
     isSandbox,
     now,
+    dns: { lookup: dnsLookup, repo: dnsRepo },
+    cancellation: orderCancellation,
+    nudges: followUp.commands.nudges,
+    digest: followUp.commands.digest,
+    changes: { swapSession, renameSession },
   });
   interactionListeners.register(bolt, {
     orderForm,
@@ -259,6 +492,12 @@ export function createPeekerApp(options: PeekerAppOptions) {
     isSandbox,
     now,
     logger,
+    cancellation: orderCancellation,
+    cancellations,
+    actions,
+    picks,
+    home: followUp.home,
+    changes: { swapSession, renameSession, swaps: swapsRepo, commands, runner },
   });
   const server = createHttpServer(
     {
@@ -305,8 +544,16 @@ export function createPeekerApp(options: PeekerAppOptions) {
     pollOnce,
     /** Runs due follow-up tasks now (tests). */
     runTasksNow: taskWorker.runNow,
+    /** The availability checker's counters (calls, cache hits…), for the `find` benchmark. */
+    availabilityStats: availability.stats,
+    /** Runs the DNS checks that are due now and waits for them (tests, benchmarks). */
+    dnsChecksNow: dnsChecks.runNow,
+    /** The DNS checks' totals and the lookup service's queries in flight, queued and cached. */
+    dnsStats: dnsChecks.stats,
     /** Slack posts, replies and edits not yet sent. */
     outboxDepth: () => outbox.queueDepth(),
+    /** Reminders, the digest and the Home boards (issue 12): `followUpOnce`, `home.refreshNow`, `digest` (tests). */
+    followUp,
 
     /** Listens on `PORT`, connects Socket Mode if configured, and resumes unfinished work. */
     async start(): Promise<void> {
@@ -325,6 +572,15 @@ export function createPeekerApp(options: PeekerAppOptions) {
         .resumeSubmitting()
         .catch((error: unknown) => logger.error({ err: error }, 'resuming orders failed'));
       taskWorker.start();
+      void orderCancellation
+        .resume()
+        .catch((error: unknown) => logger.error({ err: error }, 'resuming cancellations failed'));
+      // Swaps and renames claimed but unanswered when the process stopped: looked up, sent once.
+      void swapSender
+        .resume({ olderThanMs: 0, limit: 100 })
+        .catch((error: unknown) => logger.error({ err: error }, 'resuming swaps failed'));
+      dnsChecks.start();
+      followUp.start();
       pollJob = scheduleRecurring('poll', config.poll.cron, async () => void (await pollOnce()), logger);
       void environment.detect();
       void checkSlackToken(bolt.client, logger);
@@ -344,8 +600,14 @@ export function createPeekerApp(options: PeekerAppOptions) {
       server.closeIdleConnections();
       pollAbort.abort(new Error('shutting down'));
       await pollJob?.stop();
+      await withTimeout(followUp.stop(), 5_000);
+      // Lookups on the wire are cancelled: the DNS pass ends at once, recording nothing more.
+      const dnsStopped = dnsChecks.stop();
+      dnsLookup.close();
+      await withTimeout(dnsStopped, 5_000);
       runner.stopAccepting();
       await withTimeout(runner.idle(), 10_000);
+      await withTimeout(orderCancellation.stop(), 5_000);
       await webhooks.stop();
       await withTimeout(taskWorker.stop(), 5_000);
       await withTimeout(publisher.drain(), 5_000);

@@ -2,12 +2,20 @@ import type { App } from '@slack/bolt';
 import { parseCommandText } from '../parsing/command-text.js';
 import { guardStorage } from '../slack/storage-guard.js';
 import { renderUnknownSubcommand, renderUsageError } from '../views/help.js';
+import { handleCancel } from './cancel.js';
+import { handleCheck } from './check.js';
 import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
+import { handleDigest } from './digest.js';
+import { handleDns } from './dns.js';
+import { handleFind } from './find.js';
+import { handleForward } from './forward.js';
 import { handleHelp } from './help.js';
 import { handleImport } from './import.js';
+import { handleNudges } from './nudges.js';
 import { handleOrder } from './order.js';
 import { handlePending } from './pending.js';
 import { handleStatus } from './status.js';
+import { handleRename, handleSwap } from './swap.js';
 
 export type { CommandDeps } from './context.js';
 
@@ -31,21 +39,24 @@ export function register(app: App, deps: CommandDeps): void {
           return handleOrder(args, parsed, deps);
         case 'pending':
           return handlePending(args, parsed.orderId, deps);
-        case 'check':
-        case 'find':
-        case 'cancel':
-        case 'forward':
-        case 'swap':
-        case 'rename':
         case 'dns':
+          return handleDns(args, parsed.domain, deps);
+        case 'check':
+          return handleCheck(args, parsed, deps);
+        case 'find':
+          return handleFind(args, parsed, deps);
+        case 'cancel':
+          return handleCancel(args, parsed, deps);
+        case 'forward':
+          return handleForward(args, parsed, deps);
+        case 'swap':
+          return handleSwap(args, parsed, deps);
+        case 'rename':
+          return handleRename(args, parsed, deps);
         case 'nudges':
+          return handleNudges(args, parsed.enabled, deps);
         case 'digest':
-          // Being built: each gets its own handler module.
-          await args.ack({
-            response_type: 'ephemeral',
-            text: `\`/peeker ${parsed.kind}\` is not available yet.`,
-          });
-          return countCommand(deps, parsed.kind, 'not_available');
+          return handleDigest(args, deps);
         case 'invalid':
           await args.ack({
             response_type: 'ephemeral',

@@ -1,9 +1,15 @@
 import type { Logger } from '../logger.js';
+import type { OrderCancellation } from '../services/order-cancellation.js';
 import type { OrderFormSession } from '../services/order-form-session.js';
 import type { OrderPlacement } from '../services/order-placement.js';
+import type { HomePublisher } from '../slack/home-publisher.js';
+import type { CancellationsRepo } from '../store/cancellations-repo.js';
+import type { DomainPicksRepo } from '../store/domain-picks-repo.js';
 import type { ImportsRepo } from '../store/imports-repo.js';
+import type { OrderActionsRepo } from '../store/order-actions-repo.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
 import type { StorageHealth } from '../store/storage-health.js';
+import type { ChangeInteractionDeps } from './swaps.js';
 
 /** What the modal, button and event listeners need; built once by the composition root. */
 export interface InteractionDeps {
@@ -15,4 +21,13 @@ export interface InteractionDeps {
   isSandbox: () => boolean;
   now: () => number;
   logger: Logger;
+  /** Issue 9: cancelling (confirm view, the status message's menu), `check` / `find` picks. */
+  cancellation?: OrderCancellation | undefined;
+  cancellations?: CancellationsRepo | undefined;
+  actions?: OrderActionsRepo | undefined;
+  picks?: DomainPicksRepo | undefined;
+  /** Issue 10: the swap and rename modals and their buttons. */
+  changes?: ChangeInteractionDeps | undefined;
+  /** Issue 12: each person's App Home board (published on `app_home_opened`). */
+  home?: HomePublisher | undefined;
 }

@@ -24,6 +24,8 @@ const DAY_MS = 24 * 3600_000;
  */
 const RECONCILE_SHARE = 1 / 4;
 const TASK_SHARE = 1 / 4;
+/** Forwarding jobs and swaps (issue 10) get up to a quarter of what is left after tasks. */
+const CHANGES_SHARE = 1 / 4;
 
 /**
  * How many Peeker calls one tick may make: its share of the rate limit for one period of the
@@ -59,6 +61,12 @@ export interface PollTickDeps {
   logger: Logger;
   now: () => number;
   signal: AbortSignal;
+  /** Issue 10: forwarding jobs, swaps and renames to send again or re-read (`jobs/poll-changes.ts`). */
+  pollChanges?: (options: {
+    throttle: Throttle;
+    maxChecks: number;
+    signal?: AbortSignal;
+  }) => Promise<{ checked: number; failed: number }>;
 }
 
 /**
@@ -109,6 +117,14 @@ export function createPollTick(deps: PollTickDeps) {
       limit: Math.max(1, Math.floor(budget * TASK_SHARE)),
     });
     budget -= ran.done + ran.failed;
+    if (deps.pollChanges) {
+      const changes = await deps.pollChanges({
+        throttle: deps.throttle,
+        maxChecks: Math.max(1, Math.floor(budget * CHANGES_SHARE)),
+        signal: deps.signal,
+      });
+      budget -= changes.checked + changes.failed;
+    }
     deps.bundles.refreshIfStale();
     const result = await pollImports({
       imports: deps.imports,

@@ -59,8 +59,10 @@ export interface CurrentFormValues {
 export interface ValidOrderForm {
   customerEmail: string;
   bundleId: string;
-  /** Selected verified domains first, then typed ones; normalised and deduplicated. */
+  /** Selected domains first, then typed ones, then the file's; normalised and deduplicated. */
   domains: string[];
+  /** The input block each domain came from, so a problem found later is shown under it. */
+  domainSources: Record<string, string>;
   forwardingUrl: string;
   smartleadClientId: number;
   /** Undefined when the login comes from configuration (the form did not ask). */
@@ -75,6 +77,8 @@ export interface OrderFormContext {
   personaCount: number;
   askSmartleadLogin: boolean;
   bundles: BundleChoice[];
+  /** The text of the domains file attached to the form, once read (see `readFileIds`). */
+  fileDomainsText?: string;
 }
 
 export type OrderFormResult =
@@ -155,17 +159,35 @@ export function validateOrderForm(values: unknown, ctx: OrderFormContext): Order
       domains.push(host);
     }
   }
+  const domainSources: Record<string, string> = {};
+  for (const host of domains) domainSources[host] = BLOCK.domainsSelected;
   const typed = parseDomainList(raw.domainsText);
   for (const host of typed.domains) {
     if (!seen.has(host)) {
       seen.add(host);
       domains.push(host);
+      domainSources[host] = BLOCK.domainsText;
+    }
+  }
+  // A file holds lists no text input can (Slack caps one at 3,000 characters).
+  const hasFile = typeof ctx.fileDomainsText === 'string';
+  const fromFile = parseDomainList(ctx.fileDomainsText ?? '');
+  for (const host of fromFile.domains) {
+    if (!seen.has(host)) {
+      seen.add(host);
+      domains.push(host);
+      domainSources[host] = BLOCK.domainsFile;
     }
   }
   const hasSelectBlock = isRecord(values) && isRecord(own(values, BLOCK.domainsSelected));
   if (badSelected.length > 0) fail(BLOCK.domainsSelected, invalidDomainsMessage(badSelected));
   if (typed.invalid.length > 0) fail(BLOCK.domainsText, invalidDomainsMessage(typed.invalid));
-  if (badSelected.length === 0 && typed.invalid.length === 0) {
+  if (fromFile.invalid.length > 0)
+    fail(BLOCK.domainsFile, `In the file: ${invalidDomainsMessage(fromFile.invalid)}`);
+  else if (hasFile && fromFile.domains.length === 0) {
+    fail(BLOCK.domainsFile, 'The file has no domain names in it — one per line, or separated by commas.');
+  }
+  if (badSelected.length === 0 && typed.invalid.length === 0 && fromFile.invalid.length === 0) {
     if (domains.length === 0) {
       fail(
         BLOCK.domainsText,
@@ -177,6 +199,7 @@ export function validateOrderForm(values: unknown, ctx: OrderFormContext): Order
       const message = domainCountMessage(bundle, domains.length);
       fail(BLOCK.domainsText, message);
       if (hasSelectBlock) fail(BLOCK.domainsSelected, message);
+      if (fromFile.domains.length > 0) fail(BLOCK.domainsFile, message);
     }
   }
 
@@ -251,6 +274,7 @@ export function validateOrderForm(values: unknown, ctx: OrderFormContext): Order
       customerEmail,
       bundleId: bundle.id,
       domains,
+      domainSources,
       forwardingUrl,
       smartleadClientId,
       smartleadEmail,
@@ -287,6 +311,35 @@ function shortReason(entry: InvalidDomain): string {
     default:
       return 'not a root domain';
   }
+}
+
+/** A domain that passed the form's checks but cannot be ordered (taken, premium…), and why, briefly. */
+export interface DomainProblem {
+  domain: string;
+  why: string;
+}
+
+/**
+ * One field error naming every domain that cannot be ordered and why (as many as fit in
+ * {@link ERROR_MAX} characters, then how many more): `Can't order: a.com (taken), b.com (premium)`.
+ */
+export function domainProblemsMessage(problems: readonly DomainProblem[]): string {
+  const prefix = problems.length === 1 ? 'Can’t order: ' : `${problems.length} domains can’t be ordered: `;
+  return fitList(
+    prefix,
+    problems.map((problem) => `${shortenMiddle(problem.domain, 40)} (${problem.why})`),
+    ERROR_MAX,
+  );
+}
+
+/** The IDs of the files attached to the form's domains file input (Slack's `files` state). */
+export function readFileIds(values: unknown): string[] {
+  const files = own(element(values, BLOCK.domainsFile), 'files');
+  if (!Array.isArray(files)) return [];
+  return files.flatMap((file: unknown) => {
+    const id = isRecord(file) ? own(file, 'id') : undefined;
+    return typeof id === 'string' && id !== '' ? [id] : [];
+  });
 }
 
 function invalidDomainsMessage(invalid: readonly InvalidDomain[]): string {
@@ -401,4 +454,32 @@ function readMultiSelected(values: unknown, blockId: string): string[] {
     const value = isRecord(option) ? own(option, 'value') : undefined;
     return typeof value === 'string' ? [value] : [];
   });
+}
+
+// ---- shared with the other persona and URL forms (issue 10: forwarding, renames) ----------------
+
+/** Why `text` is not an https URL with a real host name (as on the order form), or undefined when it is. */
+export function httpsUrlError(text: string): string | undefined {
+  return httpsUrlProblem(text.trim());
+}
+
+/**
+ * The persona rows of any form built with {@link personaBlock} inputs (the rename form), validated
+ * exactly as the order form validates its own: the same rules, messages and block IDs.
+ */
+export function validatePersonaRows(
+  values: unknown,
+  personaCount: number,
+): { ok: true; personas: PersonaValues[] } | { ok: false; errors: Record<string, string> } {
+  const checked = validateOrderForm(values, { personaCount, askSmartleadLogin: false, bundles: [] });
+  const errors = Object.fromEntries(
+    Object.entries(checked.ok ? {} : checked.errors).filter(([blockId]) => blockId.startsWith('persona_')),
+  );
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const personas = readFormValues(values, personaCount).personas.map((persona) => ({
+    firstName: persona.firstName.trim(),
+    lastName: persona.lastName.trim(),
+    pictureUrl: persona.pictureUrl.trim(),
+  }));
+  return { ok: true, personas };
 }

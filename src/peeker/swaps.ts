@@ -18,6 +18,9 @@ export const swapSchema = z.object({
   status: z.string().min(1),
   reason: nullishString,
   created_at: nullishString,
+  /** Not in the reference; read when Peeker sends it (a premium swap's old domain stays warm 14 days). */
+  completed_at: nullishString,
+  warm_until: nullishString,
 });
 export type PeekerSwap = z.output<typeof swapSchema>;
 

@@ -1,9 +1,4 @@
-import {
-  domainFromEvent,
-  forwardingFromEvent,
-  orderFromEvent,
-  type WebhookEvent,
-} from '../peeker/webhook-events.js';
+import { domainFromEvent, orderFromEvent, type WebhookEvent } from '../peeker/webhook-events.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
 import type { OrderTracker } from './order-tracker.js';
 import { type EventHandler, retryLater } from './webhook-processor.js';
@@ -73,24 +68,8 @@ export function createOrderEventHandlers(
     return { status: 'applied', outcome: 'fetching pending actions' };
   };
 
-  /** Each domain of a forwarding event that is on an order we follow gets a reply in its thread. */
-  const forwarding: EventHandler = (event, _stored, now) => {
-    const report = forwardingFromEvent(event);
-    let applied = 0;
-    for (const change of report?.changes ?? []) {
-      const orderId = orders.latestIdForDomain(change.domain);
-      const url = report?.url ?? null;
-      if (orderId && tracker.forwardingChanged(orderId, { ...change, url, eventId: event.id }, now))
-        applied += 1;
-    }
-    return applied > 0
-      ? { status: 'applied', outcome: `${applied} domain(s)` }
-      : { status: 'ignored', outcome: 'no domain of an order we follow' };
-  };
-
+  // `domain.forwarding_*` are handled with forwarding jobs (services/forwarding-events.ts).
   return {
-    'domain.forwarding_updated': forwarding,
-    'domain.forwarding_failed': forwarding,
     ...Object.fromEntries(Object.keys(ORDER_EVENT_STATUS).map((type) => [type, orderEvent])),
     'domain.connected': domainConnected,
     'domain.action_required': domainActionRequired,

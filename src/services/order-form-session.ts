@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Metrics } from '../metrics.js';
 import { decodeFormMetadata } from '../parsing/interaction-payloads.js';
-import { readFormValues, validateOrderForm } from '../parsing/order-form.js';
+import {
+  type DomainProblem,
+  domainProblemsMessage,
+  readFileIds,
+  readFormValues,
+  validateOrderForm,
+} from '../parsing/order-form.js';
 import { describePeekerError } from '../peeker/errors.js';
 import type { Modals } from '../slack/modals.js';
+import type { DomainPickSet, DomainPicksRepo } from '../store/domain-picks-repo.js';
 import type { ImportsRepo } from '../store/imports-repo.js';
 import type { OrderActionsRepo } from '../store/order-actions-repo.js';
 import type { OrderDraftsRepo, StoredOrderRequest } from '../store/order-drafts-repo.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
 import type { ViewAck } from '../views/blocks.js';
+import { BLOCK } from '../views/ids.js';
 import {
   BUNDLES_UNAVAILABLE_ERROR,
   correctionNote,
@@ -19,13 +27,23 @@ import {
   renderOrderLoading,
 } from '../views/order-form.js';
 import { renderOrderUnavailable } from '../views/order-result.js';
-import { renderOrderReview } from '../views/order-review.js';
+import { type OrderReviewModel, renderOrderReview } from '../views/order-review.js';
 import { peekerErrorText } from '../views/peeker-error.js';
 import type { BundleCache } from './bundle-cache.js';
+import type { OrderDomains } from './order-domains.js';
 import type { PasswordVault } from './password-vault.js';
+import { FileReadError, type SlackFiles } from './slack-files.js';
 
 /** The submission must answer within Slack's 3 s; a cold bundle list gets this long to load. */
 const BUNDLES_WAIT_MS = 2_000;
+/**
+ * Everything the submission does (bundles, the domains file, sorting imported from to-register
+ * domains with Peeker) finishes within this, or it answers "press Review again" while the work
+ * carries on into the caches: Slack drops an answer after 3 s.
+ */
+const SUBMIT_BUDGET_MS = 2_400;
+/** The least a step is given, even when an earlier one used most of the budget. */
+const MIN_STEP_MS = 150;
 /** The form offers at most this many verified domains (a multi-select holds 100 options). */
 const MAX_OFFERED_DOMAINS = 100;
 
@@ -37,6 +55,12 @@ export interface OrderFormSessionDeps {
   bundles: BundleCache;
   vault: PasswordVault;
   modals: Modals;
+  /** Sorts imported from to-register domains (issue 9); without it every domain counts as imported. */
+  orderDomains?: OrderDomains | undefined;
+  /** `check` / `find` answers whose names the form offers. */
+  picks?: DomainPicksRepo | undefined;
+  /** Reads the domains file attached to the form. */
+  files?: SlackFiles | undefined;
   metrics?: Metrics | undefined;
   approvers: readonly string[];
   /** False when a default Smartlead login comes from configuration (the form then does not ask). */
@@ -90,11 +114,20 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
       .slice(0, MAX_OFFERED_DOMAINS);
   }
 
+  /** The picked names a form offers (from a fresh `check` / `find` answer), with their prices. */
+  function pickedFor(pickSetId: string | undefined) {
+    const set = pickSetId ? deps.picks?.get(pickSetId, deps.now()) : undefined;
+    return set
+      ? set.domains.map(({ domain, priceCents, currency }) => ({ domain, priceCents, currency }))
+      : [];
+  }
+
   async function open(options: {
     triggerId: string;
     channelId: string;
     prefill?: OrderFormPrefill;
     reorderOf?: string;
+    pickSetId?: string;
   }): Promise<void> {
     const opened = await deps.modals.open(options.triggerId, renderOrderLoading(options.channelId));
     if (!opened) return;
@@ -106,11 +139,14 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
           channelId: options.channelId,
           bundles: choices,
           verifiedDomains: verifiedDomainsFor(options.channelId),
+          pickedDomains: pickedFor(options.pickSetId),
           askSmartleadLogin: deps.askSmartleadLogin,
+          acceptsFile: deps.files !== undefined,
           personaCount: Math.min(10, Math.max(1, options.prefill?.personas?.length ?? 1)),
           sandbox: deps.isSandbox(),
           ...(options.prefill ? { prefill: options.prefill } : {}),
           ...(options.reorderOf ? { reorderOf: options.reorderOf } : {}),
+          ...(options.pickSetId ? { pickSetId: options.pickSetId } : {}),
         }),
         opened.hash,
       );
@@ -142,6 +178,21 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
       });
     },
 
+    /**
+     * "Open the order form" under a `check` / `find` answer: the form for that answer's channel,
+     * with the picked names chosen (all of them when the picker was left alone) and offered.
+     */
+    async openFromPicks(triggerId: string, set: DomainPickSet, selected: readonly string[]): Promise<void> {
+      const offered = new Set(set.domains.map((picked) => picked.domain));
+      const chosen = selected.filter((domain) => offered.has(domain));
+      await open({
+        triggerId,
+        channelId: set.channelId,
+        prefill: { domains: chosen.length > 0 ? chosen : [...offered] },
+        pickSetId: set.id,
+      });
+    },
+
     /** A draft lost to a restart: the form again, pre-filled from it. */
     async openFromDraft(triggerId: string, draftId: string): Promise<void> {
       const draft = deps.drafts.get(draftId);
@@ -167,11 +218,14 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
           channelId: metadata.channelId,
           bundles: choices,
           verifiedDomains: verifiedDomainsFor(metadata.channelId),
+          pickedDomains: pickedFor(metadata.pickSetId),
           askSmartleadLogin: deps.askSmartleadLogin,
+          acceptsFile: deps.files !== undefined,
           personaCount,
           current: { ...current, personas: current.personas.slice(0, personaCount) },
           sandbox: deps.isSandbox(),
           ...(metadata.reorderOf ? { reorderOf: metadata.reorderOf } : {}),
+          ...(metadata.pickSetId ? { pickSetId: metadata.pickSetId } : {}),
         }),
         view.hash,
       );
@@ -179,20 +233,73 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
 
     /** The form's "Review": validate everything, then show the review (or each error by its field). */
     async submit(view: SubmittedView, userId: string): Promise<ViewAck> {
+      const deadline = performance.now() + SUBMIT_BUDGET_MS;
+      const remaining = () => Math.max(MIN_STEP_MS, deadline - performance.now());
       const metadata = decodeFormMetadata(view.private_metadata);
       if (!metadata) return { response_action: 'errors', errors: { customer_email: FORM_EXPIRED_ERROR } };
       const choices = await deps.bundles.getWithin(BUNDLES_WAIT_MS);
       if (!choices) return { response_action: 'errors', errors: { bundle: BUNDLES_UNAVAILABLE_ERROR } };
+      const invalid = (errors: Record<string, string>): ViewAck => {
+        deps.metrics?.commands.inc({ subcommand: 'order', outcome: 'invalid_input' });
+        return { response_action: 'errors', errors };
+      };
+
+      const [fileId] = readFileIds(view.state?.values);
+      let fileDomainsText: string | undefined;
+      if (fileId && deps.files) {
+        const read = await within(deps.files.read(fileId), remaining());
+        if (read.kind === 'late') {
+          return invalid({
+            [BLOCK.domainsFile]: 'Still reading the file from Slack — press Review again in a moment.',
+          });
+        }
+        if (read.kind === 'error') {
+          const message =
+            read.error instanceof FileReadError
+              ? read.error.message
+              : 'Could not read the file — upload it again.';
+          return invalid({ [BLOCK.domainsFile]: message });
+        }
+        fileDomainsText = read.value;
+      }
+
       const result = validateOrderForm(view.state?.values, {
         personaCount: metadata.personaCount,
         askSmartleadLogin: deps.askSmartleadLogin,
         bundles: choices,
+        ...(fileDomainsText !== undefined ? { fileDomainsText } : {}),
       });
-      if (!result.ok) {
-        deps.metrics?.commands.inc({ subcommand: 'order', outcome: 'invalid_input' });
-        return { response_action: 'errors', errors: result.errors };
-      }
+      if (!result.ok) return invalid(result.errors);
       const form = result.form;
+
+      // Imported (known to the app or in Peeker's inventory) or to be registered (available).
+      let imported = form.domains;
+      let toRegister: OrderReviewModel['toRegister'] = [];
+      if (deps.orderDomains) {
+        const original = metadata.reorderOf ? deps.orders.get(metadata.reorderOf) : undefined;
+        const sorted = await deps.orderDomains.splitWithin(
+          form.domains,
+          remaining(),
+          new Set(original?.request.domains ?? []),
+        );
+        if (!sorted.ok) {
+          if (sorted.kind === 'problems') return invalid(problemErrors(sorted.problems, form.domainSources));
+          return invalid({
+            [BLOCK.domainsText]:
+              sorted.kind === 'pending'
+                ? `Still checking ${sorted.count} domains with Peeker — press Review again in a few seconds.`
+                : `Peeker could not list your spare domains (${sorted.error.code}${sorted.error.requestId ? `, request ${sorted.error.requestId}` : ''}) — press Review again in a minute.`,
+          });
+        }
+        imported = sorted.split.imported;
+        toRegister = sorted.split.toRegister.map((entry) => ({
+          domain: entry.domain,
+          priceCents: entry.priceCents,
+          renewalCents: entry.renewalCents,
+          currency: entry.currency,
+          usableFor: entry.usableFor,
+        }));
+      }
       const bundle = choices.find((choice) => choice.id === form.bundleId);
       const request: StoredOrderRequest = {
         user: form.customerEmail,
@@ -230,6 +337,8 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
           bundleName: bundle?.name ?? form.bundleId,
           requiredDomains: bundle?.requiredDomains ?? null,
           domains: form.domains,
+          imported,
+          toRegister,
           forwardingUrl: form.forwardingUrl,
           smartleadClientId: form.smartleadClientId,
           smartleadEmail: form.smartleadEmail ?? '',
@@ -244,3 +353,38 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
 }
 
 export type OrderFormSession = ReturnType<typeof createOrderFormSession>;
+
+/** Each problem shown under the input block its domain came from. */
+function problemErrors(
+  problems: readonly DomainProblem[],
+  sources: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const byBlock = new Map<string, DomainProblem[]>();
+  for (const problem of problems) {
+    const block = sources[problem.domain] ?? BLOCK.domainsText;
+    byBlock.set(block, [...(byBlock.get(block) ?? []), problem]);
+  }
+  return Object.fromEntries([...byBlock].map(([block, list]) => [block, domainProblemsMessage(list)]));
+}
+
+/** A promise's outcome, or `late` when it takes longer than `ms` (it is not cancelled). */
+async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'late' }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ kind: 'late' }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'late' }), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        (value) => ({ kind: 'value' as const, value }),
+        (error: unknown) => ({ kind: 'error' as const, error }),
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -9,6 +9,7 @@ import type { SlackPublisher } from '../slack/publisher.js';
 import type { Responder } from '../slack/responder.js';
 import type { OrderDraft, OrderDraftsRepo } from '../store/order-drafts-repo.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
+import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
 import type { ViewAck } from '../views/blocks.js';
 import { postFailureNotice } from '../views/import-feedback.js';
 import {
@@ -40,6 +41,8 @@ export interface OrderPlacementDeps {
   modals: Modals;
   vault: PasswordVault;
   audienceOf: ChannelAudience;
+  /** For the orderer's controls (cancel…) of an order in a customer channel, sent by DM. */
+  outbox?: SlackOutboxRepo | undefined;
   logger: Logger;
   scrubber: SecretScrubber;
   metrics?: Metrics | undefined;
@@ -72,6 +75,10 @@ export function createOrderPlacement(deps: OrderPlacementDeps) {
       deps.now(),
     );
     deps.vault.delete(draft.id);
+    // The customer must not see the order's menu: its orderer gets it in a direct message.
+    if (order.audience === 'customer') {
+      deps.outbox?.ensureMessage({ type: 'order_controls', id: order.id }, order.placedBy, deps.now());
+    }
     const post = await deps.publisher.postNow(messageId);
     return { order, post };
   }

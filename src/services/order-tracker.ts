@@ -10,7 +10,6 @@ import {
   type OrderMessageModel,
   renderActionReply,
   renderDomainConnected,
-  renderForwardingReply,
   renderOrderOutcomeReply,
 } from '../views/order-message.js';
 import {
@@ -182,24 +181,6 @@ export function createOrderTracker(deps: {
     },
   );
 
-  /** A forwarding change on one of the order's domains: one reply per event and domain. */
-  const forwardingChanged = db.transaction(
-    (
-      orderId: string,
-      change: { domain: string; url: string | null; ok: boolean; reason: string | null; eventId: string },
-      now: number,
-    ) => {
-      if (!orders.get(orderId)) return false;
-      outbox.queueReply(
-        orderSubject(orderId),
-        `order:${orderId}:forwarding:${change.eventId}:${change.domain}`,
-        renderForwardingReply(change.domain, change.url, change.ok, change.reason),
-        now,
-      );
-      return true;
-    },
-  );
-
   /** Queues a fetch of the order's pending actions (once per triggering event). */
   const queuePendingFetch = (orderId: string, dedupeKey: string, now: number): boolean =>
     tasks.enqueue(FETCH_PENDING_TASK, orderId, dedupeKey, now, now);
@@ -240,7 +221,6 @@ export function createOrderTracker(deps: {
     recordPlacement,
     applyStatus,
     connectDomain,
-    forwardingChanged,
     queuePendingFetch,
     applyPendingActions,
   };

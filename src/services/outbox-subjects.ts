@@ -1,12 +1,20 @@
 import type { SubjectTable } from '../slack/outbox-subjects.js';
 import type { Responder } from '../slack/responder.js';
+import type { CancellationsRepo } from '../store/cancellations-repo.js';
 import type { CommandsRepo } from '../store/commands-repo.js';
+import type { DnsRepo } from '../store/dns-repo.js';
 import type { ImportsRepo } from '../store/imports-repo.js';
 import type { OrderActionsRepo } from '../store/order-actions-repo.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
+import type { SwapsRepo } from '../store/swaps-repo.js';
 import { postFailureNotice } from '../views/import-feedback.js';
 import { renderImportMessage } from '../views/import-message.js';
+import { renderCancellationNotice } from '../views/order-cancel.js';
 import { renderActionNotice, renderConnectedBatch, renderOrderMessage } from '../views/order-message.js';
+import { renderOrderControls } from '../views/order-overflow.js';
+import { withSwappedDomains } from '../views/swap-messages.js';
+import { summarizeCancellation } from './cancellation-state.js';
+import { withDnsStates } from './import-dns.js';
 import { importMessageModel } from './import-tracker.js';
 import { orderMessageModel, toActionView } from './order-tracker.js';
 
@@ -21,15 +29,27 @@ export function createOutboxSubjects(deps: {
   orders: OrdersRepo;
   actions: OrderActionsRepo;
   commands: CommandsRepo;
+  /** Cancellations (issue 9): the status message's cancelled domains and the cancellation DMs. */
+  cancellations?: CancellationsRepo | undefined;
   responder: Responder;
+  /** The app's own DNS findings, shown per domain while an import waits on the registrar. */
+  dns?: Pick<DnsRepo, 'domainStatesOf'>;
+  /** Issue 10: forwarding job messages and swap DMs, and the swaps an order's message lists. */
+  changes?: Pick<SubjectTable, 'forwarding' | 'swap_notice'> | undefined;
+  swaps?: Pick<SwapsRepo, 'completedForOrder'> | undefined;
+  /** Issue 12: the digest message of a `DIGEST_CRON` slot (see `services/digest-slots.ts`). */
+  digest?: SubjectTable['digest'] | undefined;
 }): SubjectTable {
-  const { imports, orders, actions } = deps;
+  const { imports, orders, actions, cancellations } = deps;
   return {
     /** The customer-facing nameserver instructions of one import. */
     import: {
       render(importId, now) {
         const record = imports.get(importId);
-        return record && renderImportMessage(importMessageModel(record, imports.domainsOf(importId), now));
+        if (!record) return undefined;
+        const model = importMessageModel(record, imports.domainsOf(importId), now);
+        const dnsStates = deps.dns?.domainStatesOf(importId) ?? [];
+        return renderImportMessage(withDnsStates(model, record.phase, dnsStates));
       },
       // Posted after the command had answered (e.g. after a rate-limit wait): tell who asked.
       async onPostFailed(message, failure) {
@@ -50,7 +70,16 @@ export function createOutboxSubjects(deps: {
     order: {
       render(orderId) {
         const order = orders.get(orderId);
-        return order && renderOrderMessage(orderMessageModel(order, { orders, actions }));
+        return (
+          order &&
+          withSwappedDomains(
+            renderOrderMessage({
+              ...orderMessageModel(order, { orders, actions }),
+              cancellation: cancellations ? summarizeCancellation(cancellations.domainStates(orderId)) : null,
+            }),
+            deps.swaps?.completedForOrder(orderId) ?? [],
+          )
+        );
       },
       combineReplies: { domain_connected: renderConnectedBatch },
     },
@@ -63,5 +92,41 @@ export function createOutboxSubjects(deps: {
         return renderActionNotice(toActionView(action), order.channelId);
       },
     },
+    /** A DM to whoever asked for a cancellation whose outcome came later (`<request id>:<phase>`). */
+    cancellation_notice: {
+      render(subjectId) {
+        const split = subjectId.lastIndexOf(':');
+        const phase = subjectId.slice(split + 1);
+        const request = cancellations?.get(subjectId.slice(0, split));
+        if (!request || (phase !== 'uncertain' && phase !== 'scheduled')) return undefined;
+        if (phase === 'scheduled' && request.status !== 'scheduled') return undefined;
+        return renderCancellationNotice(phase, {
+          orderId: request.orderId,
+          scope: request.scope,
+          domains: request.domains,
+          cancelsAt: request.cancelsAt,
+          channelId: orders.get(request.orderId)?.channelId ?? null,
+          reason: 'restart',
+        });
+      },
+    },
+    /** A DM to whoever placed an order in a customer channel: its menu (cancel…), out of the customer's sight. */
+    order_controls: {
+      render(orderId) {
+        const order = orders.get(orderId);
+        return (
+          order &&
+          renderOrderControls({
+            orderId,
+            customerEmail: order.customerEmail,
+            channelId: order.channelId,
+            status: order.status,
+          })
+        );
+      },
+    },
+    forwarding: deps.changes?.forwarding ?? { render: () => undefined },
+    swap_notice: deps.changes?.swap_notice ?? { render: () => undefined },
+    digest: deps.digest ?? { render: () => undefined },
   };
 }

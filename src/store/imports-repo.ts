@@ -172,6 +172,9 @@ export function createImportsRepo(db: Db) {
   const selectDue = db.prepare<[number, number], ImportRow>(
     'SELECT * FROM imports WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?',
   );
+  const moveCheckEarlier = db.prepare<[number, string, number]>(
+    'UPDATE imports SET next_check_at = ? WHERE id = ? AND next_check_at IS NOT NULL AND next_check_at > ?',
+  );
   const selectOldestCheck = db.prepare<[], { oldest: number | null }>(
     'SELECT MIN(COALESCE(last_checked_at, submitted_at)) AS oldest FROM imports WHERE next_check_at IS NOT NULL',
   );
@@ -185,6 +188,9 @@ export function createImportsRepo(db: Db) {
   );
   const selectAnyInChannel = db.prepare<[string], { found: number }>(
     'SELECT 1 AS found FROM imports WHERE channel_id = ? LIMIT 1',
+  );
+  const selectVerifiedDomain = db.prepare<[string], { found: number }>(
+    "SELECT 1 AS found FROM import_domains WHERE domain = ? AND state = 'verified' LIMIT 1",
   );
 
   return {
@@ -223,6 +229,11 @@ export function createImportsRepo(db: Db) {
       return [...new Set(selectVerifiedInChannel.all(channelId).map((row) => row.domain))];
     },
 
+    /** Which of these domains a (any channel's) import has DNS-verified: they are imported, not bought. */
+    verifiedAmong(domains: readonly string[]): Set<string> {
+      return new Set(domains.filter((domain) => selectVerifiedDomain.get(domain) !== undefined));
+    },
+
     /** Whether nameserver instructions were ever posted for this channel (it has customers in it). */
     hasImportsInChannel(channelId: string): boolean {
       return selectAnyInChannel.get(channelId) !== undefined;
@@ -242,6 +253,14 @@ export function createImportsRepo(db: Db) {
     /** Unfinished imports due for a re-check, most overdue first. */
     due(now: number, limit: number): ImportRecord[] {
       return selectDue.all(now, limit).map(toRecord);
+    },
+
+    /**
+     * Makes an unfinished import due with Peeker by `at` (our own DNS check saw its nameservers
+     * switch); an earlier check already planned is kept, a finished import is left alone.
+     */
+    recheckBy(id: string, at: number): void {
+      moveCheckEarlier.run(at, id, at);
     },
 
     /** When the least recently checked unfinished import was last checked (submitted, if never). */

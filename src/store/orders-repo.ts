@@ -152,6 +152,9 @@ export function createOrdersRepo(db: Db) {
     `UPDATE order_domains SET state = 'connected', provider = COALESCE(?, provider), connected_at = ?
      WHERE order_id = ? AND domain = ? AND state = 'pending'`,
   );
+  const selectDomains = db.prepare<[string], { domain: string }>(
+    'SELECT domain FROM order_domains WHERE order_id = ? ORDER BY position',
+  );
   const countConnected = db.prepare<[string], { n: number }>(
     "SELECT COUNT(*) AS n FROM order_domains WHERE order_id = ? AND state = 'connected'",
   );
@@ -164,6 +167,9 @@ export function createOrdersRepo(db: Db) {
   );
   const selectRecentOrders = db.prepare<[number], OrderRow>(
     'SELECT * FROM orders ORDER BY created_at DESC LIMIT ?',
+  );
+  const deleteDomain = db.prepare<[string, string]>(
+    'DELETE FROM order_domains WHERE order_id = ? AND domain = ?',
   );
   const selectUsedDomains = db.prepare<[], { domain: string }>(
     "SELECT DISTINCT order_domains.domain FROM order_domains JOIN orders ON orders.id = order_domains.order_id WHERE orders.status NOT IN ('failed', 'cancelled')",
@@ -197,6 +203,10 @@ export function createOrdersRepo(db: Db) {
       appendDomain.run(orderId, domain, orderId);
       return connectDomain.run(provider, now, orderId, domain).changes === 1;
     },
+    /** The order's domains as they are now (swaps included), in order. */
+    domainsOf(orderId: string): string[] {
+      return selectDomains.all(orderId).map((row) => row.domain);
+    },
     connectedCount(orderId: string): number {
       return countConnected.get(orderId)?.n ?? 0;
     },
@@ -214,6 +224,18 @@ export function createOrdersRepo(db: Db) {
     /** Domains already on a live order (not offered again in the order form). */
     domainsOnLiveOrders(): Set<string> {
       return new Set(selectUsedDomains.all().map((row) => row.domain));
+    },
+    /**
+     * A swap replaced `retired` with `replacement` on the order (issue 10): the retired domain leaves
+     * the order's list and the replacement joins it, connected; false when `retired` was not on it.
+     */
+    replaceDomain(orderId: string, retired: string, replacement: string, now: number): boolean {
+      const dropped = deleteDomain.run(orderId, retired.toLowerCase()).changes === 1;
+      if (dropped) {
+        appendDomain.run(orderId, replacement.toLowerCase(), orderId);
+        connectDomain.run(null, now, orderId, replacement.toLowerCase());
+      }
+      return dropped;
     },
   };
 }

@@ -6,7 +6,19 @@ import type { Db } from './database.js';
  * together in `services/outbox-subjects.ts`; the publisher renders a parent from the current state
  * of its subject whenever it posts or edits it.
  */
-export const SUBJECT_TYPES = ['import', 'order', 'action_notice'] as const;
+export const SUBJECT_TYPES = [
+  'import',
+  'order',
+  'action_notice',
+  // Issue 9: a DM about a cancellation whose outcome came later; an order's controls for its orderer.
+  'cancellation_notice',
+  'order_controls',
+  // Issue 10: a `/peeker forward` job message; a DM with a swap's or rename's fix for its requester.
+  'forwarding',
+  'swap_notice',
+  // Issue 12: the digest of what needs a person, one per DIGEST_CRON slot (id: the slot's epoch ms).
+  'digest',
+] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export interface OutboxSubject {
   type: SubjectType;

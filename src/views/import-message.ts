@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { RenderedMessage } from './blocks.js';
 import { LIMITS } from './limits.js';
 import {
+  code,
   context,
   divider,
   escapeMrkdwn,
@@ -27,12 +28,39 @@ export type ImportMessagePhase =
   | 'verified'
   | 'failed';
 
+/** A registrar (or DNS host) and its own "change nameservers" help page. */
+export interface RegistrarLink {
+  name: string;
+  helpUrl: string;
+}
+
+/**
+ * What the app's own DNS check found for a domain still waiting (absent until a check answered):
+ * pointing at the assigned nameservers; still elsewhere (its current nameservers, and the
+ * registrar guessed from them); at Cloudflare but another account's pair; not in DNS at all; or
+ * not checkable just now.
+ */
+export type DomainDnsView =
+  | { state: 'pointing' }
+  | { state: 'elsewhere'; current: string[]; registrar?: RegistrarLink }
+  | { state: 'other_cloudflare'; current: string[]; registrar?: RegistrarLink }
+  | { state: 'not_found' }
+  | { state: 'unknown' };
+
 export interface ImportMessageModel {
   phase: ImportMessagePhase;
-  domains: { domain: string; state: 'pending' | 'verified' | 'failed'; failureReason: string | null }[];
+  domains: {
+    domain: string;
+    state: 'pending' | 'verified' | 'failed';
+    failureReason: string | null;
+    /** The DNS check's finding for a pending domain (see {@link DomainDnsView}). */
+    dns?: DomainDnsView | undefined;
+  }[];
   nameserverGroups: { nameservers: [string, string]; domains: string[] }[];
   /** How long the customer has had the nameservers (shown while waiting on the registrar). */
   waitedMs: number | null;
+  /** Every waiting domain points at its assigned nameservers; Peeker has not confirmed yet. */
+  nameserversSet?: boolean | undefined;
 }
 
 /** Domains listed while the nameservers are not known yet, and failed domains listed. */
@@ -68,7 +96,110 @@ function domainLine(domain: ImportMessageModel['domains'][number]): string {
   return `${icon} ${escapeMrkdwn(domain.domain)}`;
 }
 
+/**
+ * How much of the DNS check a domain line carries: `rich` names the current nameservers, `short`
+ * only what to do, `none` is the plain line (the message falls back when the richer one is too long).
+ */
+type DnsDetail = 'rich' | 'short' | 'none';
+
+/** Nameservers a customer can compare with their registrar's page: the first few, as code. */
+function nameserverList(hosts: readonly string[]): string {
+  const shown = hosts.slice(0, 4).map(code).join(', ');
+  return hosts.length > 4 ? `${shown} +${hosts.length - 4} more` : shown;
+}
+
+/** One domain with what the DNS check found, at the given detail. */
+function dnsDomainLine(domain: ImportMessageModel['domains'][number], detail: DnsDetail): string {
+  const dns = domain.dns;
+  if (detail === 'none' || domain.state !== 'pending' || !dns) return domainLine(domain);
+  const name = escapeMrkdwn(domain.domain);
+  switch (dns.state) {
+    case 'pointing':
+      return `✅ ${name} — nameservers set`;
+    case 'elsewhere': {
+      const at = dns.registrar ? ` (${escapeMrkdwn(dns.registrar.name)})` : '';
+      return detail === 'rich'
+        ? `⏳ ${name} — still at ${nameserverList(dns.current)}${at}`
+        : `⏳ ${name} — not switched yet${at}`;
+    }
+    case 'other_cloudflare':
+      return detail === 'rich'
+        ? `⚠️ ${name} — *another Cloudflare account*: still at ${nameserverList(dns.current)}, not the pair above`
+        : `⚠️ ${name} — *another Cloudflare account*`;
+    case 'not_found':
+      return `❓ ${name} — not found in DNS (expired, or misspelt?)`;
+    case 'unknown':
+      return `⏳ ${name} — couldn’t check just now`;
+  }
+}
+
+/** A registrar's help page as a link; our own table's https URLs only, so nothing can break the markup. */
+function registrarLink(registrar: RegistrarLink): string | undefined {
+  if (!/^https:\/\/[^\s<>|]+$/.test(registrar.helpUrl)) return undefined;
+  return `<${registrar.helpUrl}|how to change nameservers at ${escapeMrkdwn(registrar.name)}>`;
+}
+
+/** Registrars guessed for the domains not switched yet, with their help pages: one line each. */
+function registrarHelp(model: ImportMessageModel): string | undefined {
+  const seen = new Map<string, string>();
+  let anotherCloudflare = false;
+  for (const domain of model.domains) {
+    if (domain.state !== 'pending' || !domain.dns) continue;
+    if (domain.dns.state !== 'elsewhere' && domain.dns.state !== 'other_cloudflare') continue;
+    if (domain.dns.state === 'other_cloudflare') anotherCloudflare = true;
+    const registrar = domain.dns.registrar;
+    const link = registrar && registrarLink(registrar);
+    if (registrar && link && !seen.has(registrar.name) && seen.size < 6) {
+      seen.set(registrar.name, `• ${escapeMrkdwn(registrar.name)}: ${link}`);
+    }
+  }
+  const lines = [...seen.values()];
+  if (anotherCloudflare) {
+    lines.push(
+      '• *Another Cloudflare account*: being on Cloudflare is not enough — each domain needs exactly the two nameservers shown for it. Replace the pair where the domain is registered.',
+    );
+  }
+  return lines.length > 0 ? `*Where to change them*\n${lines.join('\n')}` : undefined;
+}
+
+/** Whether any waiting domain has a DNS finding to show. */
+const hasDnsFindings = (model: ImportMessageModel) =>
+  model.domains.some((domain) => domain.state === 'pending' && domain.dns !== undefined);
+
+/** For hundreds of domains: the DNS check as counts, the first domains not switched, and the help links. */
+function dnsSummary(model: ImportMessageModel, max: number): string | undefined {
+  if (!hasDnsFindings(model)) return undefined;
+  const waiting = model.domains.filter((domain) => domain.state === 'pending');
+  const count = (state: DomainDnsView['state']) =>
+    waiting.filter((domain) => domain.dns?.state === state).length;
+  const parts = [
+    [count('pointing'), 'nameservers set', '✅'],
+    [count('elsewhere'), 'not switched yet', '⏳'],
+    [count('other_cloudflare'), 'on another Cloudflare account', '⚠️'],
+    [count('not_found'), 'not found in DNS', '❓'],
+    [count('unknown'), 'couldn’t be checked just now', '⏳'],
+  ] as const;
+  const counts = parts
+    .filter(([n]) => n > 0)
+    .map(([n, words, icon]) => `${icon} ${n} ${words}`)
+    .join(' · ');
+  const notSwitched = waiting
+    .filter((domain) => domain.dns && domain.dns.state !== 'pointing' && domain.dns.state !== 'unknown')
+    .map((domain) => escapeMrkdwn(domain.domain));
+  const lines = [`*Nameserver check*\n${counts}`];
+  if (notSwitched.length > 0) lines.push(`Not switched yet: ${joinLimited(notSwitched, 15)}`);
+  const help = registrarHelp(model);
+  if (help) lines.push(help);
+  return truncate(lines.join('\n'), max);
+}
+
+/** The words of the status line once every domain points at Peeker (and of the fallback text). */
+const NAMESERVERS_SET = 'Nameservers set — waiting for Peeker to confirm.';
+
 function statusLine(model: ImportMessageModel, activeCount: number): string {
+  if (model.nameserversSet && (model.phase === 'awaiting_dns' || model.phase === 'waiting_on_registrar')) {
+    return `✅ ${NAMESERVERS_SET} Nothing else to do: this message updates itself.`;
+  }
   switch (model.phase) {
     case 'preparing':
       return `⏳ Setting up ${plural(activeCount, 'domain')} — the nameservers to use will appear here in a minute or two.`;
@@ -119,11 +250,15 @@ function activeGroups(model: ImportMessageModel) {
 }
 
 /** A group with every domain on its own line (with its state), when the message has room. */
-function fullGroupText(group: ImportMessageModel['nameserverGroups'][number], domains: DomainView[]): string {
+function fullGroupText(
+  group: ImportMessageModel['nameserverGroups'][number],
+  domains: DomainView[],
+  detail: DnsDetail = 'none',
+): string {
   return [
     nameserverText(group),
     `*For ${domains.length === 1 ? 'this domain' : `these ${domains.length} domains`}*`,
-    ...domains.map(domainLine),
+    ...domains.map((domain) => dnsDomainLine(domain, detail)),
   ].join('\n');
 }
 
@@ -154,10 +289,14 @@ const SECTION_BUDGET = LIMITS.sectionText - 100;
 /** Blocks left for nameserver groups once the frame's blocks are counted. */
 const GROUP_BLOCKS = LIMITS.blocksPerMessage - 8;
 
+/** Room left for the DNS check's summary section when the groups are compact. */
+const DNS_SUMMARY_BUDGET = 1_200;
+
 /**
  * Whether every domain fits on its own line in the parent message. When not (hundreds of
  * domains), the parent names the domains of each group compactly and the thread lists them all
- * ({@link renderDomainListReplies}).
+ * ({@link renderDomainListReplies}). Decided on the plain lines, so the DNS check's findings never
+ * change it (the thread's list is posted once, before any check).
  */
 export function domainsFitInMessage(model: ImportMessageModel): boolean {
   const groups = activeGroups(model);
@@ -169,14 +308,45 @@ export function domainsFitInMessage(model: ImportMessageModel): boolean {
   );
 }
 
-/** Every nameserver group, within the message's budget: full lines when they fit, compact otherwise. */
+/**
+ * Every nameserver group, within the message's budget: full lines when they fit — with the DNS
+ * check's finding per domain (its current nameservers when there is room, else a short word, else
+ * none) and the registrars' help pages — and compact otherwise, with the DNS check as a summary.
+ */
 function groupSections(model: ImportMessageModel): KnownBlock[] {
   const groups = activeGroups(model);
   if (domainsFitInMessage(model)) {
+    if (hasDnsFindings(model)) {
+      const help = registrarHelp(model);
+      for (const detail of ['rich', 'short'] as const) {
+        const texts = groups.map(({ group, domains }) => fullGroupText(group, domains, detail));
+        const all = help ? [...texts, help] : texts;
+        const fits =
+          all.length <= GROUP_BLOCKS &&
+          all.every((text) => text.length <= SECTION_BUDGET) &&
+          all.reduce((sum, text) => sum + text.length, 0) <= GROUPS_BUDGET;
+        if (fits) return all.map((text) => section(text));
+      }
+    }
     return groups.map(({ group, domains }) => section(fullGroupText(group, domains)));
   }
+  const summary = dnsSummary(model, DNS_SUMMARY_BUDGET);
+  const compact = compactGroupSections(
+    groups,
+    summary ? GROUPS_BUDGET - summary.length : GROUPS_BUDGET,
+    summary ? GROUP_BLOCKS - 1 : GROUP_BLOCKS,
+  );
+  return summary ? [...compact, section(summary)] : compact;
+}
+
+/** The groups of a message too long to list every domain: domains named compactly, within `budget`. */
+function compactGroupSections(
+  groups: ReturnType<typeof activeGroups>,
+  budget: number,
+  maxBlocks: number,
+): KnownBlock[] {
   // Share the budget evenly; the nameservers themselves always show (they are what to set).
-  const perGroup = Math.floor(GROUPS_BUDGET / Math.max(1, groups.length));
+  const perGroup = Math.floor(budget / Math.max(1, groups.length));
   const room = Math.max(0, Math.min(SECTION_BUDGET, perGroup) - 140);
   const texts = groups.map(({ group, domains }) => compactGroupText(group, domains, room));
   const sections: string[] = [];
@@ -186,14 +356,14 @@ function groupSections(model: ImportMessageModel): KnownBlock[] {
       sections[sections.length - 1] = `${last}\n\n${text}`;
     } else sections.push(text);
   }
-  if (sections.length > GROUP_BLOCKS) {
+  if (sections.length > maxBlocks) {
     const shownGroups =
       sections
-        .slice(0, GROUP_BLOCKS - 1)
+        .slice(0, maxBlocks - 1)
         .join('\n\n')
         .split('*Nameservers*').length - 1;
     return [
-      ...sections.slice(0, GROUP_BLOCKS - 1).map((text) => section(text)),
+      ...sections.slice(0, maxBlocks - 1).map((text) => section(text)),
       section(`…and ${groups.length - shownGroups} more nameserver groups, listed in the thread.`),
     ];
   }
@@ -294,6 +464,7 @@ function fallbackText(model: ImportMessageModel, active: string[]): string {
       const pairs = model.nameserverGroups
         .slice(0, 5)
         .map((group) => `${group.nameservers[0]} and ${group.nameservers[1]}`);
+      if (model.nameserversSet) return truncate(`${NAMESERVERS_SET} ${names}`, LIMITS.messageText);
       return truncate(
         `${model.phase === 'waiting_on_registrar' ? 'Waiting on the registrar. ' : ''}Set the nameservers of ${names} to ${escapeMrkdwn(joinWords(pairs))}.`,
         LIMITS.messageText,

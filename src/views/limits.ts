@@ -15,6 +15,8 @@ export const LIMITS = {
   optionsPerSelect: 100,
   modalTitle: 24,
   privateMetadata: 3000,
+  /** What a `plain_text_input` holds, typed or as `initial_value` (its `max_length` is at most 3000). */
+  textInput: 3000,
   /** Message `text` fallback: Slack truncates past 40,000; notifications show far less. */
   messageText: 3000,
   /**

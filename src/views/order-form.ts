@@ -20,6 +20,7 @@ import {
 import { button, input, modal, SANDBOX_MARKER, withInitial } from './blocks.js';
 import { ACTION, BLOCK, ORDER_FORM_CALLBACK, ORDER_RESULT_CALLBACK, personaBlock } from './ids.js';
 import { LIMITS } from './limits.js';
+import { formatMoney } from './money.js';
 import { renderOrderUnavailable } from './order-result.js';
 import {
   channelLink,
@@ -75,6 +76,15 @@ export interface OrderFormModel {
   bundles: BundleChoice[];
   /** The channel's DNS-verified imports, offered pre-selected. */
   verifiedDomains: string[];
+  /**
+   * Available names picked from a `check` / `find` answer, offered first (pre-selected when the
+   * form opens from that answer), with their first-year price.
+   */
+  pickedDomains?: { domain: string; priceCents: number | null; currency: string | null }[];
+  /** The `check` / `find` answer the picks come from, kept in `private_metadata`. */
+  pickSetId?: string;
+  /** Offer a domains file (`file_input`, scope `files:read`) for lists too long to type. */
+  acceptsFile?: boolean;
   /** False when a default Smartlead login comes from configuration. */
   askSmartleadLogin: boolean;
   personaCount: number;
@@ -153,14 +163,15 @@ export function renderOrderForm(model: OrderFormModel): ModalView {
     ),
   );
 
-  const domainOptions = initial.selectable.map(domainOption);
+  const prices = new Map((model.pickedDomains ?? []).map((picked) => [picked.domain, picked]));
+  const domainOptions = initial.selectable.map((domain) => domainOption(domain, prices.get(domain)));
   if (domainOptions.length > 0) {
     const chosen = new Set(initial.selectedDomains);
     const initialOptions = domainOptions.filter((option) => chosen.has(option.value ?? ''));
     blocks.push(
       input(
         BLOCK.domainsSelected,
-        'Verified domains in this channel',
+        prices.size > 0 ? 'Domains to order (picked and verified)' : 'Verified domains in this channel',
         {
           type: 'multi_static_select',
           action_id: ACTION.value,
@@ -169,7 +180,13 @@ export function renderOrderForm(model: OrderFormModel): ModalView {
           // Slack rejects an empty `initial_options`, so leave it out when nothing is chosen.
           ...(initialOptions.length > 0 ? { initial_options: initialOptions } : {}),
         },
-        { optional: true, hint: 'Imported for this channel and DNS-verified.' },
+        {
+          optional: true,
+          hint:
+            prices.size > 0
+              ? 'Available names from your check (Peeker registers them) and this channel’s DNS-verified imports.'
+              : 'Imported for this channel and DNS-verified.',
+        },
       ),
     );
   }
@@ -188,9 +205,32 @@ export function renderOrderForm(model: OrderFormModel): ModalView {
         },
         initial.domainsText,
       ),
-      { optional: true, hint: 'Root domains only, such as acme-mail.com (not mail.acme.com).' },
+      {
+        optional: true,
+        hint: 'Root domains only, such as acme-mail.com (not mail.acme.com). Imported ones are used as they are; any other available name is registered by Peeker.',
+      },
     ),
   );
+  if (initial.leftOut > 0) {
+    blocks.push(
+      context(
+        `⚠️ ${plural(initial.leftOut, 'more domain')} did not fit in the form (a text box holds ${LIMITS.textInput} characters) — attach them as a file below.`,
+      ),
+    );
+  }
+  if (model.acceptsFile) {
+    blocks.push(
+      input(
+        BLOCK.domainsFile,
+        'Or a file of domains',
+        { type: 'file_input', action_id: ACTION.value, filetypes: ['txt', 'csv'], max_files: 1 },
+        {
+          optional: true,
+          hint: 'A .txt or .csv with one domain per line (or comma-separated): for lists too long to type.',
+        },
+      ),
+    );
+  }
   blocks.push(
     input(
       BLOCK.forwardingUrl,
@@ -295,6 +335,7 @@ export function renderOrderForm(model: OrderFormModel): ModalView {
       channelId: model.channelId,
       personaCount,
       ...(model.reorderOf ? { reorderOf: model.reorderOf } : {}),
+      ...(model.pickSetId ? { pickSetId: model.pickSetId } : {}),
     }),
     blocks,
   });
@@ -305,10 +346,13 @@ export function renderOrderForm(model: OrderFormModel): ModalView {
 interface InitialValues {
   customerEmail: string;
   bundleId: string;
-  /** Verified domains that can be options (value ≤ 75 chars, at most 100). */
+  /** Picked, then verified domains that can be options (value ≤ 75 chars, at most 100). */
   selectable: string[];
   selectedDomains: string[];
+  /** At most {@link LIMITS.textInput} characters: Slack refuses a longer initial value. */
   domainsText: string;
+  /** Pre-filled domains that fit neither the select nor the text box. */
+  leftOut: number;
   forwardingUrl: string;
   smartleadClientId: string;
   smartleadEmail: string;
@@ -319,7 +363,8 @@ interface InitialValues {
 function initialValues(model: OrderFormModel): InitialValues {
   const selectable: string[] = [];
   const overflow: string[] = [];
-  for (const domain of new Set(model.verifiedDomains)) {
+  const picked = (model.pickedDomains ?? []).map((entry) => entry.domain);
+  for (const domain of new Set([...picked, ...model.verifiedDomains])) {
     // An option value holds at most 75 characters; longer names go to the text field instead.
     if (domain && domain.length <= LIMITS.optionValue && selectable.length < LIMITS.optionsPerSelect) {
       selectable.push(domain);
@@ -335,6 +380,7 @@ function initialValues(model: OrderFormModel): InitialValues {
       selectable,
       selectedDomains: current.domainsSelected.filter((d) => isSelectable.has(d)),
       domainsText: current.domainsText,
+      leftOut: 0,
       forwardingUrl: current.forwardingUrl,
       smartleadClientId: current.smartleadClientId,
       smartleadEmail: current.smartleadEmail,
@@ -343,12 +389,21 @@ function initialValues(model: OrderFormModel): InitialValues {
   }
   const domains = prefill?.domains;
   const clientId = prefill?.smartleadClientId;
+  const verified = new Set(model.verifiedDomains);
+  const typed = fitLines(
+    domains ? domains.filter((d) => !isSelectable.has(d)) : overflow.filter((d) => verified.has(d)),
+    LIMITS.textInput,
+  );
   return {
     customerEmail: prefill?.customerEmail ?? '',
     bundleId: prefill?.bundleId ?? '',
     selectable,
-    selectedDomains: domains ? domains.filter((d) => isSelectable.has(d)) : selectable,
-    domainsText: (domains ? domains.filter((d) => !isSelectable.has(d)) : overflow).join('\n'),
+    // Without a pre-fill every verified domain is chosen (picks only when the form opens from them).
+    selectedDomains: domains
+      ? domains.filter((d) => isSelectable.has(d))
+      : selectable.filter((d) => verified.has(d)),
+    domainsText: typed.text,
+    leftOut: typed.leftOut,
     forwardingUrl: prefill?.forwardingUrl ?? '',
     smartleadClientId:
       typeof clientId === 'number' && Number.isSafeInteger(clientId) && clientId > 0 ? String(clientId) : '',
@@ -385,8 +440,33 @@ function bundleOption(bundle: BundleChoice): PlainTextOption {
   return { text: plainText(text, LIMITS.optionText), value: bundle.id };
 }
 
-function domainOption(domain: string): PlainTextOption {
-  return { text: plainText(domain, LIMITS.optionText), value: domain };
+function domainOption(
+  domain: string,
+  picked?: { priceCents: number | null; currency: string | null },
+): PlainTextOption {
+  const price =
+    picked === undefined
+      ? ''
+      : picked.priceCents === null
+        ? ' · to register'
+        : ` · to register, ${formatMoney(picked.priceCents, picked.currency)}`;
+  return {
+    text: plainText(`${truncate(domain, LIMITS.optionText - price.length)}${price}`, LIMITS.optionText),
+    value: domain,
+  };
+}
+
+/** One name per line, as many as fit in `max` characters; how many did not. */
+function fitLines(names: readonly string[], max: number): { text: string; leftOut: number } {
+  let text = '';
+  let kept = 0;
+  for (const name of names) {
+    const next = text === '' ? name : `${text}\n${name}`;
+    if (next.length > max) break;
+    text = next;
+    kept += 1;
+  }
+  return { text, leftOut: names.length - kept };
 }
 
 function clampPersonas(count: number): number {

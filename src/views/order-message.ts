@@ -1,9 +1,11 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { encodeFixOrderValue } from '../parsing/interaction-payloads.js';
+import { encodeFixOrderValue, encodeSwapDomainValue } from '../parsing/interaction-payloads.js';
 import type { RenderedMessage } from './blocks.js';
 import { button } from './blocks.js';
-import { ACTION } from './ids.js';
+import { ACTION, SWAP_ACTION } from './ids.js';
 import { formatMoney } from './money.js';
+import { cancellationStatusLine } from './order-cancel.js';
+import { orderOverflow } from './order-overflow.js';
 import {
   channelLink,
   code,
@@ -44,6 +46,8 @@ export interface OrderMessageModel {
   sandbox: boolean;
   placedBy: string;
   openActions: number;
+  /** Domains scheduled to stop or cancelled, when any are (see `services/cancellation-state.ts`). */
+  cancellation?: { cancelled: number; released: number; endsAt: string | null } | null;
 }
 
 const STATUS_LINE: Record<OrderMessageStatus, string> = {
@@ -58,18 +62,32 @@ const STATUS_LINE: Record<OrderMessageStatus, string> = {
 export function renderOrderMessage(model: OrderMessageModel): RenderedMessage {
   const connected =
     model.status === 'completed' ? model.domainCount : Math.min(model.connectedCount, model.domainCount);
+  const cancelling = model.status === 'cancel_scheduled' || model.status === 'cancelled';
+  const cancelLine = cancellationStatusLine(
+    model.status === 'cancel_scheduled' || model.status === 'cancelled' ? model.status : 'other',
+    model.cancellation ?? null,
+    model.domainCount,
+  );
+  const statusLine = cancelling ? (cancelLine ?? STATUS_LINE[model.status]) : STATUS_LINE[model.status];
   const fields = [
     `*Customer*\n${escapeMrkdwn(model.customerEmail)}`,
     `*Bundle*\n${escapeMrkdwn(model.bundleName ?? 'Inbox bundle')}`,
     `*Domains*\n${connected}/${model.domainCount} domains connected`,
-    `*Status*\n${STATUS_LINE[model.status]}`,
+    `*Status*\n${statusLine}`,
   ];
+  if (!cancelling && cancelLine) fields.push(`*Cancellation*\n${cancelLine}`);
   if (model.audience === 'ops' && model.totalCents !== null) {
     fields.push(`*Cost*\n${formatMoney(model.totalCents, model.currency)}`);
   }
+  const menu =
+    model.audience === 'ops' ? orderOverflow({ orderId: model.orderId, status: model.status }) : undefined;
   const blocks: KnownBlock[] = [
     header(model.status === 'completed' ? 'Inboxes are live' : 'Inbox order'),
-    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text: truncate(text, 2000) })) },
+    {
+      type: 'section',
+      fields: fields.map((text) => ({ type: 'mrkdwn', text: truncate(text, 2000) })),
+      ...(menu ? { accessory: menu } : {}),
+    },
   ];
   if (model.audience === 'ops') {
     blocks.push(
@@ -87,7 +105,7 @@ export function renderOrderMessage(model: OrderMessageModel): RenderedMessage {
       ),
     );
   }
-  const text = `Inbox order for ${escapeMrkdwn(model.customerEmail)}: ${connected}/${model.domainCount} domains connected — ${STATUS_LINE[model.status]}`;
+  const text = `Inbox order for ${escapeMrkdwn(model.customerEmail)}: ${connected}/${model.domainCount} domains connected — ${statusLine}`;
   return { text, blocks };
 }
 
@@ -168,7 +186,7 @@ export function describeAction(action: ActionView): { what: string; fix: string;
     case 'replace_domain':
       return {
         what: `${escapeMrkdwn(action.domain ?? 'A domain')} cannot be used and must be replaced.`,
-        fix: 'Place a corrected order with another domain.',
+        fix: 'Swap it for another domain (the swap form opens pre-filled; the order and its other inboxes carry on).',
         fixable: true,
       };
     default:
@@ -181,6 +199,17 @@ export function describeAction(action: ActionView): { what: string; fix: string;
 }
 
 function fixButton(action: ActionView): Button {
+  // Issue 10: a domain Peeker wants replaced is swapped, not re-ordered.
+  if (action.reason === 'replace_domain') {
+    return button('Swap this domain', SWAP_ACTION.swapDomain, {
+      style: 'primary',
+      value: encodeSwapDomainValue({
+        order: action.orderId,
+        action: action.id,
+        ...(action.domain ? { domain: action.domain } : {}),
+      }),
+    });
+  }
   return button('Place corrected order', ACTION.fixOrder, {
     style: 'primary',
     value: encodeFixOrderValue({ order: action.orderId, action: action.id }),
@@ -255,23 +284,6 @@ export function renderOrderStatus(model: OrderMessageModel & { channelId: string
   return {
     text: message.text,
     blocks: [...message.blocks, context(`Status thread in ${channelLink(model.channelId)}`)],
-  };
-}
-
-/** `domain.forwarding_updated` / `domain.forwarding_failed`, as a reply in the order's thread. */
-export function renderForwardingReply(
-  domain: string,
-  url: string | null,
-  ok: boolean,
-  reason: string | null,
-): { text: string } {
-  if (ok) {
-    return {
-      text: `↪️ ${escapeMrkdwn(domain)} now forwards to ${url ? escapeMrkdwn(url) : 'its new address'}.`,
-    };
-  }
-  return {
-    text: `⚠️ The forwarding of ${escapeMrkdwn(domain)} could not be changed${reason ? ` (${escapeMrkdwn(reason.replace(/_/g, ' '))})` : ''}.`,
   };
 }
 

@@ -4,6 +4,7 @@ import type { PersonaValues } from '../parsing/order-form.js';
 import { modal, SANDBOX_MARKER } from './blocks.js';
 import { ORDER_REVIEW_CALLBACK } from './ids.js';
 import { LIMITS } from './limits.js';
+import { formatMoney } from './money.js';
 import {
   channelLink,
   code,
@@ -28,6 +29,10 @@ export interface OrderReviewModel {
   bundleName: string;
   requiredDomains: number | null;
   domains: string[];
+  /** Of {@link domains}: the ones the customer owns (imported, or in Peeker's inventory). */
+  imported?: string[];
+  /** Of {@link domains}: the ones Peeker registers, with their prices (minor units). */
+  toRegister?: RegistrationView[];
   forwardingUrl: string;
   smartleadClientId: number;
   /** '' when the default login from configuration is used. */
@@ -40,9 +45,20 @@ export interface OrderReviewModel {
   approvers: string[];
 }
 
+/** A domain Peeker will register for the order, with its prices. */
+export interface RegistrationView {
+  domain: string;
+  priceCents: number | null;
+  renewalCents: number | null;
+  currency: string | null;
+  usableFor: string[];
+}
+
 /**
  * What will be ordered, for whom and where the status goes, with "Place order" only for an
- * approver. Everyone else sees who can place it. Never shows the password.
+ * approver. Everyone else sees who can place it. Never shows the password. Domains to register
+ * are listed with their prices and the registration total (the review is the ops person's own
+ * view; customer channels never see prices).
  */
 export function renderOrderReview(model: OrderReviewModel): ModalView {
   const required =
@@ -63,7 +79,9 @@ export function renderOrderReview(model: OrderReviewModel): ModalView {
           : '_the default login from the app configuration_'
       }`,
     ),
-    ...domainSections(model.domains),
+    ...(model.toRegister && model.toRegister.length > 0
+      ? registrationSections(model.imported ?? [], model.toRegister, model.domains.length)
+      : domainSections(model.domains)),
     section(personaLines(model.personas)),
   ];
 
@@ -112,6 +130,93 @@ function domainSections(domains: readonly string[]): KnownBlock[] {
   if (domains.length === 0) current += '_none_';
   sections.push(current);
   return sections.map((text) => section(text));
+}
+
+/** Spreads lines over a few sections of ≤ 3000 characters each, then says how many were left out. */
+function lineSections(title: string, lines: readonly string[], maxSections: number): string[] {
+  const sections: string[] = [];
+  let current = title;
+  let shown = 0;
+  for (const line of lines) {
+    if (current.length + line.length + 1 > SECTION_BUDGET) {
+      if (sections.length + 1 >= maxSections) break;
+      sections.push(current);
+      current = '';
+    }
+    current += current === '' ? line : `\n${line}`;
+    shown += 1;
+  }
+  if (shown < lines.length) current += `\n…and ${lines.length - shown} more`;
+  sections.push(current);
+  return sections;
+}
+
+const PROVIDER: Record<string, string> = { google: 'Google', microsoft: 'Microsoft' };
+
+function priceText(entry: RegistrationView): string {
+  if (entry.priceCents === null) return 'price not given';
+  const renewal =
+    entry.renewalCents === null ? '' : `, then ${formatMoney(entry.renewalCents, entry.currency)}/yr`;
+  return `${formatMoney(entry.priceCents, entry.currency)} first year${renewal}`;
+}
+
+/** First-year and renewal totals, per currency (Peeker prices each name in its own). */
+function totals(entries: readonly RegistrationView[]): string {
+  const byCurrency = new Map<
+    string,
+    { first: number; renewal: number; unknown: number; names: number; currency: string | null }
+  >();
+  for (const entry of entries) {
+    const key = (entry.currency ?? '').toLowerCase();
+    const sum = byCurrency.get(key) ?? {
+      first: 0,
+      renewal: 0,
+      unknown: 0,
+      names: 0,
+      currency: entry.currency,
+    };
+    sum.names += 1;
+    if (entry.priceCents === null) sum.unknown += 1;
+    else sum.first += entry.priceCents;
+    sum.renewal += entry.renewalCents ?? 0;
+    byCurrency.set(key, sum);
+  }
+  return [...byCurrency.values()]
+    .map((sum) =>
+      sum.unknown === sum.names
+        ? `${plural(sum.names, 'name')} without a price from Peeker`
+        : `${formatMoney(sum.first, sum.currency)} the first year, then ${formatMoney(sum.renewal, sum.currency)} a year${
+            sum.unknown > 0 ? ` (+${plural(sum.unknown, 'name')} without a price)` : ''
+          }`,
+    )
+    .join('; ');
+}
+
+/** Imported vs to-register, each registration with its prices, and the registration total. */
+function registrationSections(
+  imported: readonly string[],
+  toRegister: readonly RegistrationView[],
+  total: number,
+): KnownBlock[] {
+  const texts: string[] = [
+    `*Domains (${total}):* ${imported.length} imported · ${toRegister.length} to register by Peeker`,
+  ];
+  if (imported.length > 0) {
+    texts.push(
+      ...lineSections(
+        `*Imported (${imported.length}):*\n`,
+        imported.map((domain) => `• ${code(truncate(domain, 100))}`),
+        2,
+      ),
+    );
+  }
+  const lines = toRegister.map((entry) => {
+    const providers = entry.usableFor.map((provider) => PROVIDER[provider] ?? provider).join(', ');
+    return `• ${code(truncate(entry.domain, 100))} — ${priceText(entry)}${providers ? ` · ${providers}` : ''}`;
+  });
+  texts.push(...lineSections(`*To register (${toRegister.length}):*`, lines, MAX_DOMAIN_SECTIONS - 2));
+  texts.push(`*Registration cost:* ${totals(toRegister)}`);
+  return texts.map((text) => section(truncate(text, LIMITS.sectionText)));
 }
 
 function personaLines(personas: readonly PersonaValues[]): string {

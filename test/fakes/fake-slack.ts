@@ -96,6 +96,15 @@ export interface SlackResponse {
   failed?: boolean;
 }
 
+/** A file uploaded through a `file_input` (see `FakeSlack.addFile`). */
+interface UploadedFile {
+  id: string;
+  name: string;
+  content: string;
+  filetype: string;
+  mimetype: string;
+}
+
 /** A stored modal or Home tab; `view` includes its `id` and `hash`. */
 export interface StoredView {
   view: Record<string, unknown>;
@@ -176,6 +185,8 @@ export class FakeSlack {
   private readonly responseFailures = new Map<string, { status: number; remaining: number }>();
   private readonly expiredTriggers = new Set<string>();
   private readonly users = new Map<string, Record<string, unknown>>();
+  /** Files uploaded through a `file_input` (see {@link addFile}), by file id. */
+  private readonly files = new Map<string, UploadedFile>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private latencyMs = 0;
   private blockTextLimit = DEFAULT_BLOCK_TEXT_LIMIT;
@@ -220,6 +231,8 @@ export class FakeSlack {
     this.responseFailures.clear();
     this.expiredTriggers.clear();
     this.users.clear();
+    this.files.clear();
+    this.fileDownloads.length = 0;
     this.latencyMs = 0;
     this.blockTextLimit = DEFAULT_BLOCK_TEXT_LIMIT;
     this.socketModeUrl = undefined;
@@ -290,6 +303,32 @@ export class FakeSlack {
   setUser(id: string, fields: Record<string, unknown>): void {
     this.users.set(id, { ...(this.users.get(id) ?? {}), ...fields });
   }
+
+  // ---- files -------------------------------------------------------------------------------
+
+  /**
+   * Registers a file as if someone had uploaded it through a `file_input`: `files.info` describes
+   * it (with `url_private_download` on this fake) and the URL serves `content` to a bearer token.
+   * Returns the file object a `view_submission`'s `files` state carries.
+   */
+  addFile(
+    content: string,
+    options: { id?: string; name?: string; filetype?: string; mimetype?: string } = {},
+  ): { id: string; name: string } {
+    const id = options.id ?? `F${randomBytes(5).toString('hex').toUpperCase()}`;
+    const name = options.name ?? 'domains.txt';
+    this.files.set(id, {
+      id,
+      name,
+      content,
+      filetype: options.filetype ?? 'text',
+      mimetype: options.mimetype ?? 'text/plain',
+    });
+    return { id, name };
+  }
+
+  /** Downloads of uploaded files, in order (with the token they carried). */
+  readonly fileDownloads: { id: string; token: string | undefined; at: number }[] = [];
 
   // ---- messages ----------------------------------------------------------------------------
 
@@ -380,6 +419,10 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.origin);
     const raw = await readBody(req);
+    if (url.pathname.startsWith('/files/')) {
+      this.serveFile(decodeURIComponent(url.pathname.slice('/files/'.length)), req, res);
+      return;
+    }
     if (url.pathname.startsWith('/response/')) {
       this.handleResponseUrl(decodeURIComponent(url.pathname.slice('/response/'.length)), req, raw, res);
       return;
@@ -501,6 +544,8 @@ export class FakeSlack {
         return this.updateView(args);
       case 'views.publish':
         return this.publishView(args);
+      case 'files.info':
+        return this.fileInfo(args);
       case 'users.info':
         return this.userInfo(args);
       case 'apps.connections.open':
@@ -716,6 +761,38 @@ export class FakeSlack {
     const stored: StoredView = { view: { ...(args.view as Args), id, hash: hashValue }, hash: hashValue };
     this.homeViews.set(userId, stored);
     return { ok: true, view: stored.view };
+  }
+
+  private fileInfo(args: Args): Reply {
+    const file = this.files.get(str(args.file) ?? '');
+    if (!file) return fail('file_not_found');
+    return {
+      ok: true,
+      file: {
+        id: file.id,
+        name: file.name,
+        filetype: file.filetype,
+        mimetype: file.mimetype,
+        size: Buffer.byteLength(file.content, 'utf8'),
+        url_private: `${this.origin}/files/${encodeURIComponent(file.id)}`,
+        url_private_download: `${this.origin}/files/${encodeURIComponent(file.id)}?download=1`,
+      },
+    };
+  }
+
+  /** A file's content, for a request with a bearer token (Slack serves private files only so). */
+  private serveFile(id: string, req: IncomingMessage, res: ServerResponse): void {
+    const file = this.files.get(id);
+    this.fileDownloads.push({ id, token: bearerToken(req.headers.authorization), at: Date.now() });
+    if (!bearerToken(req.headers.authorization)) {
+      res.writeHead(302, { location: 'https://fake.slack.com/login' }).end();
+      return;
+    }
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.mimetype }).end(file.content);
   }
 
   private userInfo(args: Args): Reply {

@@ -183,6 +183,10 @@ export function testEnv(options: {
     POLL_CRON: '0 0 1 1 *',
     IMPORT_POLL_INTERVAL_SECONDS: '60',
     LOG_LEVEL: 'debug',
+    // The app's own DNS checks never reach the machine's resolvers from tests: by default they go
+    // to a closed local port and fail at once ("couldn't check just now", which never edits a
+    // message by itself). DNS tests point this at a fake DNS server (test/fakes/fake-dns.ts).
+    DNS_RESOLVERS: '127.0.0.1:1',
     ...options.env,
   };
 }

@@ -141,6 +141,8 @@ describe('validateOrderForm', () => {
         bundleId: 'bun_starter',
         // Selected first, then typed; normalised (scheme, www., case) and deduplicated.
         domains: ['acme-mail.com', 'team-acme.com'],
+        // Where each came from, so a problem found later (taken, premium…) shows under its field.
+        domainSources: { 'acme-mail.com': BLOCK.domainsSelected, 'team-acme.com': BLOCK.domainsText },
         forwardingUrl: 'https://acme.com',
         smartleadClientId: 366903,
         smartleadEmail: 'ops@acme.com',

@@ -45,6 +45,11 @@ const subjects: SubjectTable = {
   import: { render },
   order: { render, combineReplies: { g: (lines) => ({ text: `batch: ${lines.join(' | ')}` }) } },
   action_notice: { render },
+  cancellation_notice: { render },
+  order_controls: { render },
+  forwarding: { render },
+  swap_notice: { render },
+  digest: { render },
 };
 
 beforeEach(() => {

@@ -45,6 +45,11 @@ const subjects: SubjectTable = {
   },
   order: { render, combineReplies: { g: (lines) => ({ text: `${lines.length}: ${lines.join(', ')}` }) } },
   action_notice: { render },
+  cancellation_notice: { render },
+  order_controls: { render },
+  forwarding: { render },
+  swap_notice: { render },
+  digest: { render },
 };
 
 function createPublisher(

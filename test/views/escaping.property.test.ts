@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderUnknownSubcommand, renderUsageError } from '../../src/views/help.js';
-import { renderHome } from '../../src/views/home.js';
+import { renderHomeBoard } from '../../src/views/home.js';
 import { importInvalid, importReport } from '../../src/views/import-feedback.js';
 import { renderImportMessage, renderImportReply } from '../../src/views/import-message.js';
 import {
@@ -198,20 +198,43 @@ describe('every user- or Peeker-supplied string that reaches mrkdwn is escaped',
         assertEscaped(renderOrderFailed(error, { canGoBack: true }));
         assertEscaped({ text: peekerErrorText('place the order', error) });
         assertEscaped(
-          renderHome({
+          renderHomeBoard({
             sandbox: true,
-            now: 10,
-            imports: [{ domains: [domain], phase: 'verified', channelId: 'CCUST', submittedAt: 1 }],
-            orders: [
-              {
-                customerEmail: name,
-                status: 'completed',
-                connected: 1,
-                total: 1,
-                channelId: 'CCUST',
-                createdAt: 1,
-              },
-            ],
+            stuckAfterMs: 3600_000,
+            actions: { total: 0, rows: [] },
+            imports: {
+              total: 1,
+              rows: [
+                {
+                  domains: [domain],
+                  domainCount: 2,
+                  channelId: 'CCUST',
+                  phase: 'waiting_on_registrar',
+                  ageMs: 10,
+                  stuck: true,
+                  dns: { pending: 2, switched: 0, notSwitched: [{ domain: name }, { domain }] },
+                  link: null,
+                },
+              ],
+            },
+            orders: {
+              total: 1,
+              rows: [
+                {
+                  orderId: 'ord_1',
+                  customerEmail: name,
+                  bundleName: bundle,
+                  status: 'completed',
+                  connected: 1,
+                  domainCount: 1,
+                  openActions: 0,
+                  channelId: 'CCUST',
+                  ageMs: 10,
+                  stuck: false,
+                  link: null,
+                },
+              ],
+            },
           }),
         );
         assertEscaped(renderUnknownSubcommand(name, undefined, false));

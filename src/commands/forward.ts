@@ -1,0 +1,47 @@
+import { parseForwardTargets } from '../parsing/forward-targets.js';
+import { FORWARD_COMMAND, type ForwardCommandArgs } from '../services/forwarding-service.js';
+import { renderForwardAcknowledged } from '../views/forwarding-message.js';
+import { renderUsageError } from '../views/help.js';
+import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
+
+/**
+ * `/peeker forward <domains… | ord_…> to <https-url>`. The URL (https only) and the names are
+ * checked before the acknowledgement — bad input changes nothing; then the command is stored,
+ * acknowledged, and run in the background (which domains are connected is Peeker's to say).
+ */
+export async function handleForward(
+  args: CommandArgs,
+  parsed: { targetText: string; url: string },
+  deps: CommandDeps,
+): Promise<void> {
+  const { command, ack } = args;
+  const targets = parseForwardTargets(parsed.targetText, parsed.url);
+  if (!targets.ok) {
+    await ack({ response_type: 'ephemeral', ...renderUsageError('forward', targets.message) });
+    return countCommand(deps, 'forward', 'invalid_input');
+  }
+  const stored: ForwardCommandArgs = {
+    domains: targets.domains,
+    domainIds: targets.domainIds,
+    orderIds: targets.orderIds,
+    url: targets.url,
+  };
+  const { command: record, isNew } = deps.commands.record({
+    dedupeKey: command.trigger_id || `${command.user_id}:${command.channel_id}:${command.text}:${deps.now()}`,
+    kind: FORWARD_COMMAND,
+    userId: command.user_id,
+    teamId: command.team_id ?? null,
+    originChannelId: command.channel_id,
+    responseUrl: command.response_url ?? null,
+    args: stored,
+    now: deps.now(),
+  });
+  await ack({
+    response_type: 'ephemeral',
+    ...renderForwardAcknowledged(
+      { domains: targets.domains.length + targets.domainIds.length, orders: targets.orderIds.length },
+      targets.url,
+    ),
+  });
+  if (isNew) deps.runner.dispatch(record);
+}
