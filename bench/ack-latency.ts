@@ -1,5 +1,5 @@
 /**
- * Benchmark 1 — acknowledgement latency (SPEC §5: p99 within 1.2× of a bare Bolt app measured in
+ * Benchmark 1 — acknowledgement latency (target: p99 within 1.2× of a bare Bolt app measured in
  * the same run, and under 3 s even when Peeker takes 10 s to answer).
  *
  * Each system under test runs in its own child process; this process holds the fakes and sends

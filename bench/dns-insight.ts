@@ -1,5 +1,5 @@
 /**
- * Benchmark — DNS insight (SPEC §5: thousands of waiting domains cost at most one NS lookup per
+ * Benchmark — DNS insight (target: thousands of waiting domains cost at most one NS lookup per
  * domain per poll interval, with a bounded number in flight; a slow or dead resolver never delays
  * the poll loop).
  *

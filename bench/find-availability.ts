@@ -1,5 +1,5 @@
 /**
- * Benchmark — `/peeker find` economy (issue 9: "find for 20 brands — availability calls and
+ * Benchmark — `/peeker find` economy ("find for 20 brands — availability calls and
  * rate-limit share used, with the cache hit rate on a second run").
  *
  * Twenty `/peeker find <brand>` commands arrive at once through signed requests; each makes up to

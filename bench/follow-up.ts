@@ -1,5 +1,5 @@
 /**
- * Benchmark — the digest and the App Home board (issue 12) with 5,000 imports and 1,000 orders in
+ * Benchmark — the digest and the App Home board with 5,000 imports and 1,000 orders in
  * the database: time per render and SQLite queries per render.
  *
  * The database is a real SQLite file filled through the app's own repositories: 5,000 imports (60%

@@ -1,5 +1,5 @@
 /**
- * Benchmark — forwarding 500 domains (issue 10: `/peeker forward ord_… to <url>` on an order of
+ * Benchmark — forwarding 500 domains (`/peeker forward ord_… to <url>` on an order of
  * 500 connected domains, i.e. 20 jobs of 25).
  *
  * Counted: Peeker calls made by the command (the order's domains are known from their

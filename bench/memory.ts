@@ -1,5 +1,5 @@
 /**
- * Benchmark 5 — resident memory over a day's worth of webhook traffic (SPEC §5: memory stays
+ * Benchmark 5 — resident memory over a day's worth of webhook traffic (target: memory stays
  * flat over a day of traffic).
  *
  * The app runs in a child process started with `--expose-gc`; its `process.memoryUsage()` is read

@@ -1,5 +1,5 @@
 /**
- * Benchmark 4 — poll economy (SPEC §5: thousands of pending imports never push Peeker calls past
+ * Benchmark 4 — poll economy (target: thousands of pending imports never push Peeker calls past
  * the configured share of 600/min, and every pending import is re-checked at least every 30 min).
  *
  * 5,000 unfinished imports (known to the fake Peeker, recorded in the app's SQLite through its

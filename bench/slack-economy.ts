@@ -1,5 +1,5 @@
 /**
- * Benchmark 3 — Slack economy (SPEC §5: an order whose N domains connect within a few seconds
+ * Benchmark 3 — Slack economy (target: an order whose N domains connect within a few seconds
  * costs a handful of parent edits, not N; no Slack 429 is left unhandled).
  *
  * An order of 200 domains is placed through the modal flow; then its 200 `domain.connected`

@@ -1,5 +1,5 @@
 /**
- * Start-up to ready (SPEC §5: under 1 s).
+ * Start-up to ready (target: under 1 s).
  *
  * - In process: `createPeekerApp` → `start()` resolved, on a fresh database (migrations run) and
  *   on an existing one (a restart), vs a bare Bolt app (`new App` → `start(0)`).

@@ -1,5 +1,5 @@
 /**
- * Benchmark 2 — webhook receipt (SPEC §5: p99 under 50 ms to the 2xx at 200 events/s sustained;
+ * Benchmark 2 — webhook receipt (target: p99 under 50 ms to the 2xx at 200 events/s sustained;
  * nothing acknowledged is ever lost).
  *
  * Sustained: an open-loop sender fires signed events on a fixed 5 ms schedule (200/s) for 30 s

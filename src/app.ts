@@ -110,7 +110,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const tasks = createTasksRepo(db);
   const cancellations = createCancellationsRepo(db);
   const picks = createDomainPicksRepo(db);
-  // Changing live domains (issue 10): dom_ IDs and forwarding URLs, forwarding jobs, swaps.
+  // Changing live domains: dom_ IDs and forwarding URLs, forwarding jobs, swaps.
   const liveDomains = createLiveDomainsRepo(db);
   const forwardingRepo = createForwardingRepo(db);
   const swapsRepo = createSwapsRepo(db);
@@ -154,7 +154,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
   });
   const responder = createResponder({ client: bolt.client, logger });
   const modals = createModals(bolt.client, logger);
-  // Following up without being asked (issue 12): reminders, the digest, each person's Home board.
+  // Following up without being asked: reminders, the digest, each person's Home board.
   const followUp = createFollowUp({
     db,
     settings: config.followUp,
@@ -223,7 +223,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
 
   // Orders.
   const orderTracker = createOrderTracker({ db, drafts, orders, actions, outbox, tasks });
-  // Buying domains and cancelling (issue 9): one availability checker (and cache) for the app.
+  // Buying domains and cancelling: one availability checker (and cache) for the app.
   const availability = createAvailabilityChecker({
     check: (batch) => peeker.domains.checkAvailability(batch).then((result) => result.data),
     now,
@@ -295,7 +295,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     now,
   });
 
-  // Changing live domains (issue 10): forwarding, swaps and persona renames.
+  // Changing live domains: forwarding, swaps and persona renames.
   const directory = createDomainDirectory({ db, liveDomains, peeker, now });
   const forwardingTracker = createForwardingTracker({
     db,
@@ -552,7 +552,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     dnsStats: dnsChecks.stats,
     /** Slack posts, replies and edits not yet sent. */
     outboxDepth: () => outbox.queueDepth(),
-    /** Reminders, the digest and the Home boards (issue 12): `followUpOnce`, `home.refreshNow`, `digest` (tests). */
+    /** Reminders, the digest and the Home boards: `followUpOnce`, `home.refreshNow`, `digest` (tests). */
     followUp,
 
     /** Listens on `PORT`, connects Socket Mode if configured, and resumes unfinished work. */

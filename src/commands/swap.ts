@@ -6,7 +6,7 @@ import { renderUsageError } from '../views/help.js';
 import { renderChangeFormOpenFailed } from '../views/swap-modal.js';
 import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
 
-/** The modals of `/peeker swap` and `/peeker rename` (issue 10). */
+/** The modals of `/peeker swap` and `/peeker rename`. */
 export interface ChangeCommandDeps {
   swapSession: SwapSession;
   renameSession: RenameSession;

@@ -69,7 +69,7 @@ const HANDLERS: Record<OrderOverflowOp, OverflowHandler> = {
       );
     }
   },
-  /** "Swap a domain…" (issue 10): the swap modal for this order's connected domains. */
+  /** "Swap a domain…": the swap modal for this order's connected domains. */
   async swap(args, value, deps) {
     if (!deps.changes) return;
     try {

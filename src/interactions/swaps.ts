@@ -23,7 +23,7 @@ import { RENAME_FORM_CALLBACK, SWAP_ACTION, SWAP_FORM_CALLBACK, SWAP_REVIEW_CALL
 import { channelLink, escapeMrkdwn, section } from '../views/text.js';
 import type { InteractionDeps } from './context.js';
 
-/** What the swap and rename listeners need (issue 10). */
+/** What the swap and rename listeners need. */
 export interface ChangeInteractionDeps {
   swapSession: SwapSession;
   renameSession: RenameSession;

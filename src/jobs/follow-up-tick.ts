@@ -12,7 +12,7 @@ export interface FollowUpTickDeps {
 }
 
 /**
- * One tick of following up without being asked (SPEC §2.7), on the poll schedule: queues the
+ * One tick of following up without being asked, on the poll schedule: queues the
  * reminders that are due (SQLite only; the outbox posts them) and lets the Home boards catch up
  * with time. Nothing runs while the database refuses writes.
  */

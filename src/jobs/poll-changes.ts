@@ -24,7 +24,7 @@ export interface PollChangesDeps {
 }
 
 /**
- * Part of the poll tick, for changes to live domains (issue 10), within `maxChecks` Peeker calls:
+ * Part of the poll tick, for changes to live domains, within `maxChecks` Peeker calls:
  * forwarding batches Peeker has not accepted yet are sent again; swaps claimed but unanswered are
  * looked up (then sent if Peeker has none); forwarding jobs not yet terminal are read with
  * `GET /domains/forwarding/{id}` and swaps gone quiet with `GET /swaps/{id}`. Answers go through

@@ -24,7 +24,7 @@ const DAY_MS = 24 * 3600_000;
  */
 const RECONCILE_SHARE = 1 / 4;
 const TASK_SHARE = 1 / 4;
-/** Forwarding jobs and swaps (issue 10) get up to a quarter of what is left after tasks. */
+/** Forwarding jobs and swaps get up to a quarter of what is left after tasks. */
 const CHANGES_SHARE = 1 / 4;
 
 /**

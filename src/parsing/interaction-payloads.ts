@@ -112,7 +112,7 @@ export function encodePickSetValue(value: PickSetValue): string {
 
 export const decodePickSetValue = (text: string | undefined) => decode(pickSetValueSchema, text);
 
-// ---- issue 10: swaps and renames -------------------------------------------------------------
+// ---- swaps and renames ---------------------------------------------------------------------
 
 /** The swap form: the order whose domain is swapped (its connected domains are the choices). */
 export const swapFormMetadataSchema = z.object({ order: id });

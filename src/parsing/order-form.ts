@@ -456,7 +456,7 @@ function readMultiSelected(values: unknown, blockId: string): string[] {
   });
 }
 
-// ---- shared with the other persona and URL forms (issue 10: forwarding, renames) ----------------
+// ---- shared with the other persona and URL forms (forwarding, renames) ----------------
 
 /** Why `text` is not an https URL with a real host name (as on the order form), or undefined when it is. */
 export function httpsUrlError(text: string): string | undefined {

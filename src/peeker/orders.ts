@@ -4,7 +4,7 @@ import { unwrap } from './me.js';
 import { readAllPages } from './pagination.js';
 import { envelope, listEnvelope, nullishCount, nullishString } from './schemas.js';
 
-/** The body of `POST /orders`, exactly as the seed guide shows it. */
+/** The body of `POST /orders`, exactly as https://docs.peeker.ai/guides/importing-domains shows it. */
 export interface CreateOrderBody {
   user: string;
   bundle_id: string;

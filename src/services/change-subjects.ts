@@ -11,7 +11,7 @@ import { forwardingMessageModel } from './forwarding-tracker.js';
 import { swapView } from './swap-tracker.js';
 
 /**
- * The parent messages of issue 10, for the outbox's subject table (`services/outbox-subjects.ts`):
+ * The parent messages of forwarding changes and swaps, for the outbox's subject table (`services/outbox-subjects.ts`):
  * - `forwarding`: the job message of one `/peeker forward`, where the command was typed;
  * - `swap_notice`: a DM to whoever asked for a swap (`<swp_…>`) or a rename (`rename:<id>`) on an
  *   order in a customer channel, with the fix the channel must not show.

@@ -31,7 +31,7 @@ export interface DigestSlotsDeps {
 }
 
 /**
- * The scheduled digest (SPEC §2.7): each slot of `DIGEST_CRON` (in `DIGEST_TIMEZONE`) is decided
+ * The scheduled digest: each slot of `DIGEST_CRON` (in `DIGEST_TIMEZONE`) is decided
  * once, in one transaction — "nothing to say" (no message) or the digest message queued in the
  * outbox for `DIGEST_CHANNEL` — and recorded, so a slot is never sent twice, whatever restarts or
  * catch-ups happen. The message is rendered from the current state when it is posted.

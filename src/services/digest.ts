@@ -95,7 +95,7 @@ export function stuckOrdersSection(deps: { digest: DigestRepo; linkOf: LinkOf })
   };
 }
 
-/** A forwarding change with failed domains, as the forwarding store (issue 10) reports it. */
+/** A forwarding change with failed domains, as the forwarding store reports it. */
 export interface FailedForwardingItem {
   requestId: number;
   url: string;
@@ -124,7 +124,7 @@ export function failedForwardingSection(deps: {
   };
 }
 
-/** A swap that failed, as the swaps store (issue 10) reports it. */
+/** A swap that failed, as the swaps store reports it. */
 export interface FailedSwapItem {
   domain: string;
   replacement: string | null;

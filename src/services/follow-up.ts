@@ -54,7 +54,7 @@ export interface FollowUpDeps {
 }
 
 /**
- * Following up without being asked (SPEC §2.7), built in one place: reminders to customers who have
+ * Following up without being asked, built in one place: reminders to customers who have
  * not changed their nameservers, the digest of what needs a person, and each person's App Home
  * board. The composition root hands the parts to the outbox, the listeners and the start/stop.
  */

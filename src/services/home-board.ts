@@ -37,7 +37,7 @@ export interface RenderedBoard {
   signature: string;
 }
 
-/** Builds each person's App Home board from the database (SPEC §2.7). */
+/** Builds each person's App Home board from the database. */
 export function createHomeBoard(deps: HomeBoardDeps) {
   function importView(row: BoardImportRow, now: number): BoardImportView {
     const waiting = isWaitingOnNameservers(row.phase);

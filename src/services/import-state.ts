@@ -16,7 +16,7 @@ import type {
  * Phases only move forward:
  *   preparing → awaiting_dns → waiting_on_registrar → verified | failed
  *
- * Peeker uses `completed` for two different moments (seed guide): an async job "moves from
+ * Peeker uses `completed` for two different moments (https://docs.peeker.ai/guides/importing-domains): an async job "moves from
  * in_progress → completed once nameservers are ready", and `domain_import.completed` arrives
  * "automatically when the customer flips DNS". The synchronous import even answers `completed`
  * with the nameservers straight away. So:

@@ -6,7 +6,7 @@ import { renderNudge } from '../views/nudge.js';
 import { isWaitingOnNameservers } from './import-dns.js';
 import { isNotSwitched, pendingWithDns, type WaitingDnsSource } from './waiting-dns.js';
 
-/** At most this many reminders per import (SPEC §2.7). */
+/** At most this many reminders per import. */
 export const MAX_NUDGES = 3;
 /**
  * While every domain already points at Peeker (Peeker has not confirmed yet) there is nothing to
@@ -21,7 +21,7 @@ export interface NudgerDeps {
   nudges: NudgesRepo;
   imports: ImportsRepo;
   outbox: SlackOutboxRepo;
-  /** The DNS checks' findings (issue 11); without them every pending domain counts as not switched. */
+  /** The DNS checks' findings; without them every pending domain counts as not switched. */
   dns?: WaitingDnsSource | undefined;
   /** `NUDGE_AFTER_HOURS` in ms; 0 turns reminders off. */
   nudgeAfterMs: number;
@@ -33,7 +33,7 @@ export interface NudgeRun {
 }
 
 /**
- * Customer-facing reminders for imports waiting on the registrar (SPEC §2.7): the first
+ * Customer-facing reminders for imports waiting on the registrar: the first
  * `NUDGE_AFTER_HOURS` after the nameservers were handed over, then every `NUDGE_AFTER_HOURS`, at
  * most {@link MAX_NUDGES}; none once the import is verified or failed, none in a channel that
  * turned them off. Each reminder is a thread reply queued in the outbox with a key per reminder

@@ -55,7 +55,7 @@ export interface OrderFormSessionDeps {
   bundles: BundleCache;
   vault: PasswordVault;
   modals: Modals;
-  /** Sorts imported from to-register domains (issue 9); without it every domain counts as imported. */
+  /** Sorts imported from to-register domains; without it every domain counts as imported. */
   orderDomains?: OrderDomains | undefined;
   /** `check` / `find` answers whose names the form offers. */
   picks?: DomainPicksRepo | undefined;

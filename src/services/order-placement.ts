@@ -53,7 +53,7 @@ export interface OrderPlacementDeps {
 }
 
 /**
- * "Place order": exactly one `POST /orders` per draft with the seed guide's body
+ * "Place order": exactly one `POST /orders` per draft with the body of https://docs.peeker.ai/guides/importing-domains
  * (https://docs.peeker.ai/guides/importing-domains), then the order's status thread.
  *
  * POST rule: retried with the identical body (Peeker dedupes identical bodies for 24 h,

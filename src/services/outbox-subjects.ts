@@ -29,7 +29,7 @@ export function createOutboxSubjects(deps: {
   orders: OrdersRepo;
   actions: OrderActionsRepo;
   commands: CommandsRepo;
-  /** Cancellations (issue 9): the status message's cancelled domains and the cancellation DMs. */
+  /** Cancellations: the status message's cancelled domains and the cancellation DMs. */
   cancellations?: CancellationsRepo | undefined;
   responder: Responder;
   /** The app's own DNS findings, shown per domain while an import waits on the registrar. */

@@ -3,7 +3,7 @@ import type { DomainDnsView } from '../views/import-message.js';
 import { dnsView } from './import-dns.js';
 
 /**
- * What the app's own DNS checks (SPEC §2.6) last found for the domains of an import waiting on the
+ * What the app's own DNS checks last found for the domains of an import waiting on the
  * registrar — the seam through which reminders, the digest and the Home board show "not yet
  * switched" per domain. Without it every pending domain counts as not switched.
  */

@@ -17,7 +17,8 @@ export interface HomePublisherDeps {
   maxWaitMs?: number;
   /**
    * Refresh publishes per minute. `views.publish` is Tier 4 (100+ per minute per workspace,
-   * slack-platform.md §2.3); refreshes keep to half of that so people opening their tab never wait.
+   * https://api.slack.com/docs/rate-limits); refreshes keep to half of that so people opening
+   * their tab never wait.
    */
   publishesPerMinute?: number;
   /** People who have not opened their tab for this long are no longer kept up to date. */

@@ -63,7 +63,7 @@ const stringList = (text: string | null): string[] => {
 };
 
 /**
- * The digest (SPEC §2.7): what needs a person, read straight from the imports, orders and actions
+ * The digest: what needs a person, read straight from the imports, orders and actions
  * (one query for a section's count and one for its first rows), and each `DIGEST_CRON` slot once
  * decided.
  */

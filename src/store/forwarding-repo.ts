@@ -135,7 +135,7 @@ const toDomain = (row: DomainRow): ForwardingDomain => ({
   reason: row.reason,
 });
 
-/** A failed forwarding change, for the digest (issue 12). */
+/** A failed forwarding change, for the digest. */
 export interface FailedForwarding {
   requestId: number;
   url: string;

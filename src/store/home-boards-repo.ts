@@ -71,7 +71,7 @@ const stringList = (text: string | null): string[] => {
 };
 
 /**
- * The App Home board of each person (SPEC §2.7): the imports they asked for, the orders they
+ * The App Home board of each person: the imports they asked for, the orders they
  * placed and the open actions on them — unfinished ones and those finished since `recentSince` —
  * plus who opened the tab and what they were last shown, so a change republishes it.
  */

@@ -226,7 +226,7 @@ export function createOrdersRepo(db: Db) {
       return new Set(selectUsedDomains.all().map((row) => row.domain));
     },
     /**
-     * A swap replaced `retired` with `replacement` on the order (issue 10): the retired domain leaves
+     * A swap replaced `retired` with `replacement` on the order: the retired domain leaves
      * the order's list and the replacement joins it, connected; false when `retired` was not on it.
      */
     replaceDomain(orderId: string, retired: string, replacement: string, now: number): boolean {

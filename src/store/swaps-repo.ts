@@ -133,7 +133,7 @@ const toRow = (row: RowRow): SwapRow => ({
   nextCheckAt: row.next_check_at,
 });
 
-/** A failed swap or rename, for the digest (issue 12). */
+/** A failed swap or rename, for the digest. */
 export interface FailedSwap {
   swapId: string;
   kind: SwapKind | null;

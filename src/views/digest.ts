@@ -16,7 +16,7 @@ import {
 } from './text.js';
 
 /**
- * The digest of what needs a person (SPEC §2.7), posted in `DIGEST_CHANNEL` on `DIGEST_CRON` and
+ * The digest of what needs a person, posted in `DIGEST_CHANNEL` on `DIGEST_CRON` and
  * shown by `/peeker digest`. Ops-facing (order IDs are fine; never prices). One section per kind of
  * problem, each with its count, at most {@link DIGEST_ROWS} rows and "…and N more", each row
  * linking to its thread when the app knows it.

@@ -20,7 +20,7 @@ import {
 } from './text.js';
 
 /**
- * The App Home tab is each person's board (SPEC §2.7): the imports they asked for (waiting, with
+ * The App Home tab is each person's board: the imports they asked for (waiting, with
  * their age and what DNS shows; recently verified or failed), the orders they placed (n/N
  * connected, status) and the open actions on them with the same fix buttons as in the threads;
  * stuck items first; never more than Block Kit's 100 blocks, with "…and N more". No costs.

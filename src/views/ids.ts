@@ -64,7 +64,7 @@ export const ACTION = {
   orderPicked: 'picks_order',
 } as const;
 
-// ---- issue 10: swaps and renames -------------------------------------------------------------
+// ---- swaps and renames ---------------------------------------------------------------------
 
 /** `view_submission` of the swap form ("Check"), of its review ("Swap domain") and of the rename form. */
 export const SWAP_FORM_CALLBACK = 'swap_form';

@@ -18,7 +18,7 @@ import {
 } from './text.js';
 
 /**
- * The reminder an import waiting on the registrar gets in its thread (SPEC §2.7). Customers read it
+ * The reminder an import waiting on the registrar gets in its thread. Customers read it
  * (often in a Slack Connect channel): friendly, no IDs, only what is left to do — the domains not
  * switched yet with what DNS shows for each, and the nameservers again — and how to stop reminders.
  */

@@ -2,7 +2,7 @@
  * In-process fake of the Slack Web API for integration tests.
  *
  * Point the app at it with `SLACK_API_URL` / `clientOptions.slackApiUrl = fake.url`. Requests arrive
- * the way `@slack/web-api` sends them (slack-platform.md §4.1): `POST /api/<method>`, a bearer
+ * the way `@slack/web-api` sends them (https://api.slack.com/reference/block-kit/blocks): `POST /api/<method>`, a bearer
  * token and a form body whose nested objects (`blocks`, `view`, `metadata`, `attachments`) are
  * JSON strings. Everything answers HTTP 200 `{ok:true|false}` unless a failure is scripted.
  */
@@ -126,7 +126,7 @@ const BOT_USER_ID = 'UBOT';
 const BOT_ID = 'BBOT';
 // Fields @slack/web-api JSON-encodes inside form bodies.
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
-// Block Kit limits (slack-platform.md §2.4): real Slack rejects these with invalid_blocks / invalid_arguments.
+// Block Kit limits (https://api.slack.com/reference/block-kit/blocks): real Slack rejects these with invalid_blocks / invalid_arguments.
 const MAX_MESSAGE_BLOCKS = 50;
 const MAX_SECTION_TEXT = 3000;
 /**

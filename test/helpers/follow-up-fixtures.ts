@@ -1,5 +1,5 @@
 /**
- * Rows for the follow-up tests and benchmark (issue 12): imports, orders and actions written through
+ * Rows for the follow-up tests and benchmark: imports, orders and actions written through
  * the app's own repositories, and their status messages marked posted in the outbox, so the digest
  * and the Home board read them exactly as the running app would.
  */
@@ -136,7 +136,7 @@ export function seedAction(actions: OrderActionsRepo, orderId: string, id: strin
   );
 }
 
-/** Records what a DNS check found for an import's domains (as the DNS checks of issue 11 would). */
+/** Records what a DNS check found for an import's domains (as the DNS checks would). */
 export function seedDns(
   dns: DnsRepo,
   importId: string,

@@ -1,5 +1,5 @@
 /**
- * Helpers for the tests of changes to live domains (issue 10): an order placed through the real
+ * Helpers for the tests of changes to live domains: an order placed through the real
  * modal whose domains Peeker then connects (`domain.connected` webhooks), and the swap and rename
  * modals driven like Slack would.
  */

@@ -1,5 +1,5 @@
 /**
- * The digest of what needs a person (SPEC §2.7), through the real app: imports and orders made with
+ * The digest of what needs a person, through the real app: imports and orders made with
  * signed commands and the real order form, the real slot logic (`runSlot`, the start-up catch-up
  * with `latestSlot` over `DIGEST_CRON` in `DIGEST_TIMEZONE`), the outbox and a fake Slack. The app's
  * clock runs `offset` ms ahead of real time: the tests live on Wednesday 9 January 2030.
@@ -249,7 +249,7 @@ describe('the digest', () => {
   });
 });
 
-describe('the digest’s failed changes (issue 10’s forwarding and swaps)', () => {
+describe('the digest’s failed changes (forwarding and swaps)', () => {
   it('lists a forwarding change with failed domains and a failed swap, linking to their threads', async () => {
     const h = await start({ env: { STUCK_AFTER_HOURS: '1000' } });
     const order = await placeLiveOrder(h, { domains: ['fw-a-acme.com', 'fw-b-acme.com', 'old-acme.com'] });

@@ -1,5 +1,5 @@
 /**
- * DNS insight end to end (SPEC §2.6): the real app, its real lookup service and a local DNS server
+ * DNS insight end to end: the real app, its real lookup service and a local DNS server
  * (test/fakes/fake-dns.ts) answering per domain. The app's clock runs `offset` ms ahead of real
  * time so a test can move past poll intervals and weeks without waiting for them.
  */

@@ -1,5 +1,5 @@
 /**
- * Reminders to customers who have not changed their nameservers (SPEC §2.7), through the real app:
+ * Reminders to customers who have not changed their nameservers, through the real app:
  * imports made with signed `/peeker import` commands, the real follow-up tick (`followUpOnce`, what
  * the poll schedule runs), the real outbox and a fake Slack. The app's clock runs `offset` ms ahead
  * of real time, so a test moves through reminder periods without waiting for them.

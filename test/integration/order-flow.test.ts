@@ -84,7 +84,7 @@ describe('the order flow, end to end (seed workflow)', () => {
     expect(reviewText).not.toContain(MARKER_PASSWORD);
     expect((place as { response_action: string }).response_action).toBe('update');
 
-    // Exactly the seed guide's body reached Peeker.
+    // Exactly the importing-domains guide's body reached Peeker.
     await h.peeker.waitFor(() => h.peeker.orders.size === 1, 5000, 'POST /orders');
     const orderId = placedOrderId(h);
     expect(h.peeker.orders.get(orderId)?.body).toEqual({

@@ -18,7 +18,7 @@ function problem(input: string): string {
 
 const isCom = (name: string) => name.endsWith('.com');
 
-describe('lookalikeNames: SPEC §2.5 examples', () => {
+describe('lookalikeNames: examples from the product spec', () => {
   it('acme gives the spec names, .com first, 40 at most', () => {
     const list = names('acme');
     expect(list).toEqual(

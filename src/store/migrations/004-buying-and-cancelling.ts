@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * Buying domains and cancelling orders (issue 9):
+ * Buying domains and cancelling orders:
  * - `domain_pick_sets`: the available names a `/peeker check` or `/peeker find` answer offered,
  *   so its "Open the order form" button carries an ID instead of a list (a button value holds
  *   2,000 characters; 100 names do not fit), with their prices for the form's options;

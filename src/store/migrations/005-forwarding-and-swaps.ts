@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * Changing live domains (issue 10):
+ * Changing live domains:
  * - `live_domains`: what the app knows of each domain on an order — its `dom_` ID and provider
  *   (from `domain.connected` and `GET /domains`), its forwarding URL, and whether a swap retired it;
  * - `forwarding_requests` / `forwarding_batches` / `forwarding_domains`: one `/peeker forward`, its

@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * DNS insight (SPEC §2.6): what the app's own lookups found for each domain of an import waiting
+ * DNS insight: what the app's own lookups found for each domain of an import waiting
  * on the registrar, when each waiting import is next looked at, and the weekly health watch of
  * connected domains with the problems already reported in the order's thread.
  */

@@ -1,7 +1,7 @@
 import type { Migration } from './index.js';
 
 /**
- * Following up without being asked (issue 12, SPEC §2.7):
+ * Following up without being asked:
  * - `channel_follow_up`: `/peeker nudges off|on` per channel (no row = on);
  * - `import_nudges`: how many reminders an import waiting on the registrar has had and when the
  *   last one went out, written in the same transaction as the reply it queues, so a restart never

@@ -64,7 +64,7 @@ export const DEFAULT_RENEWAL_PRICE_CENTS = 1500;
 /** The NEW docs' batch size (the OLD ones said 25). */
 export const DEFAULT_AVAILABILITY_BATCH_LIMIT = 50;
 
-/** `domain.connected` data and `GET /domains?category=connected` rows, as in the seed guide. */
+/** `domain.connected` data and `GET /domains?category=connected` rows, as in https://docs.peeker.ai/guides/importing-domains. */
 export interface DomainConnectedData {
   id: string;
   domain: string;

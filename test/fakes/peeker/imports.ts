@@ -1,5 +1,5 @@
 /**
- * The import endpoints of the seed guide (https://docs.peeker.ai/guides/importing-domains.md):
+ * The import endpoints of the importing-domains guide (https://docs.peeker.ai/guides/importing-domains.md):
  * `POST /domains/import` (≤25, synchronous), `POST /domains/import/jobs` (≤500, async), reads
  * by id, and the lookup by domains.
  */
@@ -58,7 +58,7 @@ export interface ImportBehaviour {
 const SYNC_IMPORT_MAX = 25;
 const JOB_IMPORT_MAX = 500;
 
-/** Nameserver pairs handed out per group; the first is the seed guide's helena/idris. */
+/** Nameserver pairs handed out per group; the first is the importing-domains guide's helena/idris. */
 const NAMESERVER_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['helena', 'idris'],
   ['amir', 'bella'],

@@ -1,5 +1,5 @@
 /**
- * In-process fake of the Peeker Partner API (NEW doc generation, seed guide shapes) for
+ * In-process fake of the Peeker Partner API (NEW doc generation, importing-domains guide shapes) for
  * integration tests: the HTTP server, the request log, scripted failures and latency, and the
  * routing to one module per resource. Point the app at it with `PEEKER_API_URL = fake.url` and
  * `PEEKER_API_KEY = fake.apiKey`.

@@ -56,7 +56,7 @@ export function useFakePeeker(): FakeUnderTest {
   };
 }
 
-/** A valid `POST /orders` body for the starter bundle (two domains), as in the seed guide. */
+/** A valid `POST /orders` body for the starter bundle (two domains), as in https://docs.peeker.ai/guides/importing-domains. */
 export function orderBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     user: 'alex@acme.com',

@@ -26,7 +26,7 @@ export interface EventOptions {
 }
 
 /**
- * Signs a webhook body the way the app expects Peeker to (SPEC §3.1): HMAC-SHA256 hex keyed with
+ * Signs a webhook body the way the app expects Peeker to: HMAC-SHA256 hex keyed with
  * the secret over `${timestamp}.${rawBody}` (`mode: 'timestamped'`, default) or over the raw body
  * alone (`mode: 'raw'`).
  */
@@ -91,7 +91,7 @@ export function importEventData(importObject: ImportObject): ImportObject {
 }
 
 /**
- * `domain.connected` event data shaped like the seed guide's example. The default `id` is the
+ * `domain.connected` event data shaped like the importing-domains guide's example. The default `id` is the
  * domain's stable `dom_` id, the one the fake's `GET /domains` lists once the domain connects.
  */
 export function domainConnectedData(
