@@ -15,38 +15,25 @@ import { createLogger, type Logger, SecretScrubber } from './logger.js';
 import { createMetrics, dnsMetricsOf, type Metrics } from './metrics.js';
 import { createPeekerClient, type PeekerClient } from './peeker/client.js';
 import { createPeekerEnvironment } from './peeker/environment.js';
-import { createAvailabilityChecker } from './services/availability-checker.js';
 import { BundleCache } from './services/bundle-cache.js';
-import { createCancellationEventHandlers } from './services/cancellation-events.js';
-import { createCancellationTracker } from './services/cancellation-tracker.js';
+import { createBuyingAndCancelling } from './services/buying-and-cancelling.js';
 import { createChangeSubjects } from './services/change-subjects.js';
 import { createChannelAudience } from './services/channel-audience.js';
 import { createCommandRunner } from './services/command-runner.js';
 import { createDnsHealthWatch } from './services/dns-health.js';
-import { createDomainDirectory, withDomainDirectory } from './services/domain-directory.js';
-import { createDomainSearch } from './services/domain-search.js';
+import { withDomainDirectory } from './services/domain-directory.js';
 import { createFollowUp } from './services/follow-up.js';
-import { createForwardingEventHandlers } from './services/forwarding-events.js';
-import { createForwardingService, forwardCommand } from './services/forwarding-service.js';
-import { createForwardingTracker } from './services/forwarding-tracker.js';
 import { createImportDnsRecorder } from './services/import-dns.js';
 import { createImportEventHandlers } from './services/import-events.js';
 import { createImportService, importCommand } from './services/import-service.js';
 import { createImportTracker } from './services/import-tracker.js';
-import { createOrderCancellation } from './services/order-cancellation.js';
-import { createOrderDomains } from './services/order-domains.js';
+import { createLiveDomainChanges } from './services/live-domain-changes.js';
 import { createOrderEventHandlers } from './services/order-events.js';
 import { createOrderFormSession } from './services/order-form-session.js';
 import { createOrderPlacement } from './services/order-placement.js';
 import { createOrderTracker } from './services/order-tracker.js';
 import { createOutboxSubjects } from './services/outbox-subjects.js';
 import { PasswordVault } from './services/password-vault.js';
-import { createRenameSession } from './services/rename-session.js';
-import { createSlackFiles } from './services/slack-files.js';
-import { createSwapEventHandlers } from './services/swap-events.js';
-import { createSwapSender } from './services/swap-sender.js';
-import { createSwapSession } from './services/swap-session.js';
-import { createSwapTracker } from './services/swap-tracker.js';
 import { createWebhookProcessor } from './services/webhook-processor.js';
 import { createBoltApp } from './slack/bolt-app.js';
 import { createModals } from './slack/modals.js';
@@ -54,22 +41,8 @@ import { createSlackPublisher } from './slack/publisher.js';
 import { createResponder } from './slack/responder.js';
 import { createSocketModeConnection } from './slack/socket-mode.js';
 import { checkSlackToken } from './slack/token-check.js';
-import { createCancellationsRepo } from './store/cancellations-repo.js';
-import { createCommandsRepo } from './store/commands-repo.js';
 import { type Db, openDatabase } from './store/database.js';
-import { createDnsRepo } from './store/dns-repo.js';
-import { createDomainPicksRepo } from './store/domain-picks-repo.js';
-import { createForwardingRepo } from './store/forwarding-repo.js';
-import { createImportsRepo } from './store/imports-repo.js';
-import { createLiveDomainsRepo } from './store/live-domains-repo.js';
-import { createOrderActionsRepo } from './store/order-actions-repo.js';
-import { createOrderDraftsRepo } from './store/order-drafts-repo.js';
-import { createOrdersRepo } from './store/orders-repo.js';
-import { createSlackOutboxRepo } from './store/slack-outbox-repo.js';
-import { createStorageHealth } from './store/storage-health.js';
-import { createSwapsRepo } from './store/swaps-repo.js';
-import { createTasksRepo } from './store/tasks-repo.js';
-import { createWebhookEventsRepo } from './store/webhook-events-repo.js';
+import { createRepositories } from './store/repositories.js';
 import { renderCommandCrashed } from './views/import-feedback.js';
 
 export interface PeekerAppOptions {
@@ -100,21 +73,8 @@ export function createPeekerApp(options: PeekerAppOptions) {
 
   // Storage.
   const db: Db = openDatabase(config.databasePath);
-  const commands = createCommandsRepo(db);
-  const imports = createImportsRepo(db);
-  const webhookEvents = createWebhookEventsRepo(db);
-  const outbox = createSlackOutboxRepo(db);
-  const drafts = createOrderDraftsRepo(db);
-  const orders = createOrdersRepo(db);
-  const actions = createOrderActionsRepo(db);
-  const tasks = createTasksRepo(db);
-  const cancellations = createCancellationsRepo(db);
-  const picks = createDomainPicksRepo(db);
-  // Changing live domains: dom_ IDs and forwarding URLs, forwarding jobs, swaps.
-  const liveDomains = createLiveDomainsRepo(db);
-  const forwardingRepo = createForwardingRepo(db);
-  const swapsRepo = createSwapsRepo(db);
-  const storage = createStorageHealth(db, now);
+  const repos = createRepositories(db, now);
+  const { commands, imports, webhookEvents, outbox, drafts, orders, actions, tasks, storage } = repos;
 
   const metrics: Metrics = createMetrics({
     slackQueueDepth: () => outbox.queueDepth(),
@@ -126,7 +86,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
   });
 
   // DNS: the app's own lookups (bounded, cached for the poll interval, never throwing).
-  const dnsRepo = createDnsRepo(db);
+  const dnsRepo = repos.dns;
   const dnsLookup = createDnsLookup({
     servers: config.dnsResolvers,
     cacheTtlMs: config.poll.importIntervalSeconds * 1000,
@@ -164,8 +124,8 @@ export function createPeekerApp(options: PeekerAppOptions) {
     storage,
     client: bolt.client,
     dns: dnsRepo,
-    forwarding: forwardingRepo,
-    swaps: swapsRepo,
+    forwarding: repos.forwarding,
+    swaps: repos.swaps,
     isSandbox,
     logger,
     now,
@@ -181,16 +141,16 @@ export function createPeekerApp(options: PeekerAppOptions) {
       commands,
       responder,
       dns: dnsRepo,
-      cancellations,
+      cancellations: repos.cancellations,
       digest: followUp.digestSubject,
       changes: createChangeSubjects({
-        forwarding: forwardingRepo,
-        swaps: swapsRepo,
+        forwarding: repos.forwarding,
+        swaps: repos.swaps,
         orders,
         commands,
         responder,
       }),
-      swaps: swapsRepo,
+      swaps: repos.swaps,
     }),
     logger: logger.child({ component: 'slack-outbox' }),
     now,
@@ -223,38 +183,22 @@ export function createPeekerApp(options: PeekerAppOptions) {
 
   // Orders.
   const orderTracker = createOrderTracker({ db, drafts, orders, actions, outbox, tasks });
-  // Buying domains and cancelling: one availability checker (and cache) for the app.
-  const availability = createAvailabilityChecker({
-    check: (batch) => peeker.domains.checkAvailability(batch).then((result) => result.data),
-    now,
-  });
-  const orderDomains = createOrderDomains({ imports, peeker, checker: availability, logger, now });
-  const slackFiles = createSlackFiles({ client: bolt.client, token: config.slack.botToken, now });
-  const domainSearch = createDomainSearch({
-    checker: availability,
-    picks,
-    commands,
+  const buying = createBuyingAndCancelling({
+    db,
+    repos,
+    orderTracker,
+    peeker,
+    modals,
     responder,
+    slackClient: bolt.client,
+    botToken: config.slack.botToken,
+    approvers: config.orderApprovers,
     logger,
     metrics,
     isSandbox,
     now,
   });
-  const cancellationTracker = createCancellationTracker({ db, orders, cancellations, outbox, orderTracker });
-  const orderCancellation = createOrderCancellation({
-    orders,
-    cancellations,
-    tracker: cancellationTracker,
-    outbox,
-    peeker,
-    modals,
-    responder,
-    logger: logger.child({ component: 'cancellations' }),
-    metrics,
-    approvers: config.orderApprovers,
-    isSandbox,
-    now,
-  });
+  const audienceOf = createChannelAudience({ imports, client: bolt.client });
   const bundles = new BundleCache(peeker, now);
   const vault = new PasswordVault();
   const orderForm = createOrderFormSession({
@@ -265,9 +209,9 @@ export function createPeekerApp(options: PeekerAppOptions) {
     bundles,
     vault,
     modals,
-    orderDomains,
-    picks,
-    files: slackFiles,
+    orderDomains: buying.orderDomains,
+    picks: repos.picks,
+    files: buying.slackFiles,
     metrics,
     approvers: config.orderApprovers,
     askSmartleadLogin: !config.smartleadDefaultLogin,
@@ -284,7 +228,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     responder,
     modals,
     vault,
-    audienceOf: createChannelAudience({ imports, client: bolt.client }),
+    audienceOf,
     outbox,
     logger: logger.child({ component: 'orders' }),
     scrubber,
@@ -296,77 +240,25 @@ export function createPeekerApp(options: PeekerAppOptions) {
   });
 
   // Changing live domains: forwarding, swaps and persona renames.
-  const directory = createDomainDirectory({ db, liveDomains, peeker, now });
-  const forwardingTracker = createForwardingTracker({
+  const changes = createLiveDomainChanges({
     db,
-    forwarding: forwardingRepo,
-    liveDomains,
-    orders,
-    outbox,
-  });
-  const forwardingService = createForwardingService({
-    commands,
-    forwarding: forwardingRepo,
-    liveDomains,
-    orders,
-    imports,
-    directory,
-    tracker: forwardingTracker,
-    outbox,
+    repos,
     peeker,
     publisher,
     responder,
-    audienceOf: createChannelAudience({ imports, client: bolt.client }),
-    logger: logger.child({ component: 'forwarding' }),
+    modals,
+    audienceOf,
+    approvers: config.orderApprovers,
+    logger,
     metrics,
     isSandbox,
     now,
-  });
-  const swapTracker = createSwapTracker({ db, swaps: swapsRepo, liveDomains, orders, outbox });
-  const swapSender = createSwapSender({
-    swaps: swapsRepo,
-    tracker: swapTracker,
-    peeker,
-    logger: logger.child({ component: 'swaps' }),
-    now,
-  });
-  const swapSession = createSwapSession({
-    swaps: swapsRepo,
-    tracker: swapTracker,
-    sender: swapSender,
-    liveDomains,
-    orders,
-    imports,
-    directory,
-    peeker,
-    modals,
-    approvers: config.orderApprovers,
-    isSandbox,
-    now,
-    logger: logger.child({ component: 'swaps' }),
-  });
-  const renameSession = createRenameSession({
-    swaps: swapsRepo,
-    tracker: swapTracker,
-    sender: swapSender,
-    liveDomains,
-    orders,
-    directory,
-    modals,
-    isSandbox,
-    now,
-    logger: logger.child({ component: 'renames' }),
   });
 
   // Background work: acknowledged commands, webhook events, follow-up tasks, the poll loop.
   const runner = createCommandRunner({
     commands,
-    handlers: [
-      importCommand(importService),
-      domainSearch.check,
-      domainSearch.find,
-      forwardCommand(forwardingService),
-    ],
+    handlers: [importCommand(importService), ...buying.commands, changes.command],
     logger,
     now,
     onCrash: async (command) => {
@@ -382,13 +274,12 @@ export function createPeekerApp(options: PeekerAppOptions) {
     handlers: {
       ...createImportEventHandlers(importTracker),
       // domain.connected also records the domain's dom_ ID and provider (swaps, renames, forwarding).
-      ...withDomainDirectory(createOrderEventHandlers(orderTracker, orders), liveDomains, (domain) =>
+      ...withDomainDirectory(createOrderEventHandlers(orderTracker, orders), repos.liveDomains, (domain) =>
         orders.latestIdForDomain(domain),
       ),
       // After the order handlers: these own order.cancel_scheduled / order.cancelled.
-      ...createCancellationEventHandlers(cancellationTracker),
-      ...createForwardingEventHandlers({ tracker: forwardingTracker, forwarding: forwardingRepo }),
-      ...createSwapEventHandlers({ tracker: swapTracker, swaps: swapsRepo }),
+      ...buying.eventHandlers,
+      ...changes.eventHandlers,
     },
     logger: logger.child({ component: 'webhooks' }),
     metrics,
@@ -420,21 +311,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     logger,
     now,
     signal: pollAbort.signal,
-    pollChanges: (options) =>
-      pollChanges(
-        {
-          forwarding: forwardingRepo,
-          forwardingService,
-          forwardingTracker,
-          swaps: swapsRepo,
-          swapTracker,
-          swapSender,
-          peeker,
-          logger: logger.child({ component: 'poll-changes' }),
-          now,
-        },
-        options,
-      ),
+    pollChanges: (options) => pollChanges(changes.pollDeps, options),
   });
   // DNS checks run beside the poll loop, on their own schedule and budget, never inside a tick.
   const dnsChecks = createDnsChecks({
@@ -478,10 +355,10 @@ export function createPeekerApp(options: PeekerAppOptions) {
     isSandbox,
     now,
     dns: { lookup: dnsLookup, repo: dnsRepo },
-    cancellation: orderCancellation,
+    cancellation: buying.cancellation,
     nudges: followUp.commands.nudges,
     digest: followUp.commands.digest,
-    changes: { swapSession, renameSession },
+    changes: { swapSession: changes.swapSession, renameSession: changes.renameSession },
   });
   interactionListeners.register(bolt, {
     orderForm,
@@ -492,12 +369,18 @@ export function createPeekerApp(options: PeekerAppOptions) {
     isSandbox,
     now,
     logger,
-    cancellation: orderCancellation,
-    cancellations,
+    cancellation: buying.cancellation,
+    cancellations: repos.cancellations,
     actions,
-    picks,
+    picks: repos.picks,
     home: followUp.home,
-    changes: { swapSession, renameSession, swaps: swapsRepo, commands, runner },
+    changes: {
+      swapSession: changes.swapSession,
+      renameSession: changes.renameSession,
+      swaps: repos.swaps,
+      commands,
+      runner,
+    },
   });
   const server = createHttpServer(
     {
@@ -545,7 +428,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     /** Runs due follow-up tasks now (tests). */
     runTasksNow: taskWorker.runNow,
     /** The availability checker's counters (calls, cache hits…), for the `find` benchmark. */
-    availabilityStats: availability.stats,
+    availabilityStats: buying.availability.stats,
     /** Runs the DNS checks that are due now and waits for them (tests, benchmarks). */
     dnsChecksNow: dnsChecks.runNow,
     /** The DNS checks' totals and the lookup service's queries in flight, queued and cached. */
@@ -572,13 +455,10 @@ export function createPeekerApp(options: PeekerAppOptions) {
         .resumeSubmitting()
         .catch((error: unknown) => logger.error({ err: error }, 'resuming orders failed'));
       taskWorker.start();
-      void orderCancellation
+      void buying.cancellation
         .resume()
         .catch((error: unknown) => logger.error({ err: error }, 'resuming cancellations failed'));
-      // Swaps and renames claimed but unanswered when the process stopped: looked up, sent once.
-      void swapSender
-        .resume({ olderThanMs: 0, limit: 100 })
-        .catch((error: unknown) => logger.error({ err: error }, 'resuming swaps failed'));
+      void changes.resume().catch((error: unknown) => logger.error({ err: error }, 'resuming swaps failed'));
       dnsChecks.start();
       followUp.start();
       pollJob = scheduleRecurring('poll', config.poll.cron, async () => void (await pollOnce()), logger);
@@ -607,7 +487,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
       await withTimeout(dnsStopped, 5_000);
       runner.stopAccepting();
       await withTimeout(runner.idle(), 10_000);
-      await withTimeout(orderCancellation.stop(), 5_000);
+      await withTimeout(buying.cancellation.stop(), 5_000);
       await webhooks.stop();
       await withTimeout(taskWorker.stop(), 5_000);
       await withTimeout(publisher.drain(), 5_000);
