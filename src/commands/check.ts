@@ -1,8 +1,6 @@
-import { parseDomainList } from '../parsing/domains.js';
 import { CHECK_COMMAND, type CheckCommandArgs, MAX_CHECK_DOMAINS } from '../services/domain-search.js';
 import { checkAcknowledged, checkInvalid } from '../views/domain-search.js';
-import { renderUsageError } from '../views/help.js';
-import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
+import { acceptDomainList, type CommandArgs, type CommandDeps, recordAckAndRun } from './context.js';
 
 /**
  * `/peeker check <domains…> [in #channel]`: parsed exactly like `import` (Slack-escaped text,
@@ -14,39 +12,21 @@ export async function handleCheck(
   parsed: { domainText: string; channel?: { id: string } },
   deps: CommandDeps,
 ): Promise<void> {
-  const { command, ack } = args;
-  const { domains, invalid } = parseDomainList(parsed.domainText);
-  if (invalid.length > 0) {
-    await ack({ response_type: 'ephemeral', ...checkInvalid(invalid, domains.length) });
-    return countCommand(deps, 'check', 'invalid_input');
-  }
-  if (domains.length === 0 || domains.length > MAX_CHECK_DOMAINS) {
-    await ack({
-      response_type: 'ephemeral',
-      ...renderUsageError(
-        'check',
-        domains.length === 0
-          ? 'Tell me which domains to check.'
-          : `That is ${domains.length} domains; check at most ${MAX_CHECK_DOMAINS} at a time.`,
-      ),
-    });
-    return countCommand(deps, 'check', 'invalid_input');
-  }
+  const domains = await acceptDomainList(args, deps, {
+    subcommand: 'check',
+    domainText: parsed.domainText,
+    max: MAX_CHECK_DOMAINS,
+    invalid: checkInvalid,
+  });
+  if (!domains) return;
+  const { command } = args;
   const channelId = parsed.channel?.id ?? command.channel_id;
   const stored: CheckCommandArgs = { domains, channelId };
-  const { command: record, isNew } = deps.commands.record({
-    dedupeKey: command.trigger_id || `${command.user_id}:${command.channel_id}:${command.text}:${deps.now()}`,
-    kind: CHECK_COMMAND,
-    userId: command.user_id,
-    teamId: command.team_id ?? null,
-    originChannelId: command.channel_id,
-    responseUrl: command.response_url ?? null,
-    args: stored,
-    now: deps.now(),
-  });
-  await ack({
-    response_type: 'ephemeral',
-    ...checkAcknowledged(domains.length, parsed.channel?.id, deps.isSandbox()),
-  });
-  if (isNew) deps.runner.dispatch(record);
+  await recordAckAndRun(
+    args,
+    deps,
+    CHECK_COMMAND,
+    stored,
+    checkAcknowledged(domains.length, parsed.channel?.id, deps.isSandbox()),
+  );
 }

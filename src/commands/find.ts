@@ -1,7 +1,7 @@
 import { FIND_COMMAND, type FindCommandArgs } from '../services/domain-search.js';
 import { lookalikeNames } from '../services/lookalike-names.js';
 import { findAcknowledged, renderFindProblem } from '../views/domain-search.js';
-import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
+import { type CommandArgs, type CommandDeps, countCommand, recordAckAndRun } from './context.js';
 
 /**
  * `/peeker find <brand or domain> [in #channel]`: up to 40 lookalike names (a pure generator),
@@ -21,19 +21,11 @@ export async function handleFind(
   }
   const channelId = parsed.channel?.id ?? command.channel_id;
   const stored: FindCommandArgs = { brand: made.brand, names: made.names, channelId };
-  const { command: record, isNew } = deps.commands.record({
-    dedupeKey: command.trigger_id || `${command.user_id}:${command.channel_id}:${command.text}:${deps.now()}`,
-    kind: FIND_COMMAND,
-    userId: command.user_id,
-    teamId: command.team_id ?? null,
-    originChannelId: command.channel_id,
-    responseUrl: command.response_url ?? null,
-    args: stored,
-    now: deps.now(),
-  });
-  await ack({
-    response_type: 'ephemeral',
-    ...findAcknowledged(made.brand, made.names.length, deps.isSandbox()),
-  });
-  if (isNew) deps.runner.dispatch(record);
+  await recordAckAndRun(
+    args,
+    deps,
+    FIND_COMMAND,
+    stored,
+    findAcknowledged(made.brand, made.names.length, deps.isSandbox()),
+  );
 }

@@ -2,7 +2,7 @@ import { parseForwardTargets } from '../parsing/forward-targets.js';
 import { FORWARD_COMMAND, type ForwardCommandArgs } from '../services/forwarding-service.js';
 import { renderForwardAcknowledged } from '../views/forwarding-message.js';
 import { renderUsageError } from '../views/help.js';
-import { type CommandArgs, type CommandDeps, countCommand } from './context.js';
+import { type CommandArgs, type CommandDeps, countCommand, recordAckAndRun } from './context.js';
 
 /**
  * `/peeker forward <domains… | ord_…> to <https-url>`. The URL (https only) and the names are
@@ -14,7 +14,7 @@ export async function handleForward(
   parsed: { targetText: string; url: string },
   deps: CommandDeps,
 ): Promise<void> {
-  const { command, ack } = args;
+  const { ack } = args;
   const targets = parseForwardTargets(parsed.targetText, parsed.url);
   if (!targets.ok) {
     await ack({ response_type: 'ephemeral', ...renderUsageError('forward', targets.message) });
@@ -26,22 +26,14 @@ export async function handleForward(
     orderIds: targets.orderIds,
     url: targets.url,
   };
-  const { command: record, isNew } = deps.commands.record({
-    dedupeKey: command.trigger_id || `${command.user_id}:${command.channel_id}:${command.text}:${deps.now()}`,
-    kind: FORWARD_COMMAND,
-    userId: command.user_id,
-    teamId: command.team_id ?? null,
-    originChannelId: command.channel_id,
-    responseUrl: command.response_url ?? null,
-    args: stored,
-    now: deps.now(),
-  });
-  await ack({
-    response_type: 'ephemeral',
-    ...renderForwardAcknowledged(
+  await recordAckAndRun(
+    args,
+    deps,
+    FORWARD_COMMAND,
+    stored,
+    renderForwardAcknowledged(
       { domains: targets.domains.length + targets.domainIds.length, orders: targets.orderIds.length },
       targets.url,
     ),
-  });
-  if (isNew) deps.runner.dispatch(record);
+  );
 }

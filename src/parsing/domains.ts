@@ -54,10 +54,10 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 const MAX_HOST_LENGTH = 253;
-const MAX_LABEL_LENGTH = 63;
+export const MAX_LABEL_LENGTH = 63;
 
 /** tldts options: ICANN rules only (see the module comment), and flag RFC 6761 special-use names. */
-const PSL_OPTIONS = {
+export const PSL_OPTIONS = {
   allowPrivateDomains: false,
   detectIp: true,
   detectSpecialUse: true,

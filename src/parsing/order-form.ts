@@ -7,9 +7,10 @@
  * Nothing here throws: the payload is whatever Slack (or someone forging a request) sent.
  */
 import { z } from 'zod';
-import { ACTION, BLOCK, personaBlock } from '../views/ids.js';
+import { BLOCK, personaBlock } from '../views/ids.js';
 import { type InvalidDomain, normalizeDomain, parseDomainList, validateRootDomain } from './domains.js';
 import { cutToLength, lastOfLength } from './graphemes.js';
+import { elementState, isRecord, own, readMultiSelected, readSelected, readText } from './view-state.js';
 
 /** A bundle the form offers: Peeker's `id`, its name and `required_domains.total` (null if unknown). */
 export interface BundleChoice {
@@ -334,7 +335,7 @@ export function domainProblemsMessage(problems: readonly DomainProblem[]): strin
 
 /** The IDs of the files attached to the form's domains file input (Slack's `files` state). */
 export function readFileIds(values: unknown): string[] {
-  const files = own(element(values, BLOCK.domainsFile), 'files');
+  const files = own(elementState(values, BLOCK.domainsFile), 'files');
   if (!Array.isArray(files)) return [];
   return files.flatMap((file: unknown) => {
     const id = isRecord(file) ? own(file, 'id') : undefined;
@@ -416,44 +417,6 @@ function shortenMiddle(text: string, max: number): string {
 function clampCount(count: number, min: number): number {
   if (typeof count !== 'number' || !Number.isFinite(count)) return min;
   return Math.min(MAX_PERSONAS, Math.max(min, Math.trunc(count)));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Own properties only: a forged payload must not reach `Object.prototype` through a block ID. */
-function own(record: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-/** `values[blockId][ACTION.value]`: the state of the block's only element, or {} when absent. */
-function element(values: unknown, blockId: string): Record<string, unknown> {
-  if (!isRecord(values)) return {};
-  const block = own(values, blockId);
-  if (!isRecord(block)) return {};
-  const state = own(block, ACTION.value);
-  return isRecord(state) ? state : {};
-}
-
-function readText(values: unknown, blockId: string): string {
-  const value = own(element(values, blockId), 'value');
-  return typeof value === 'string' ? value : '';
-}
-
-function readSelected(values: unknown, blockId: string): string {
-  const selected = own(element(values, blockId), 'selected_option');
-  const value = isRecord(selected) ? own(selected, 'value') : undefined;
-  return typeof value === 'string' ? value : '';
-}
-
-function readMultiSelected(values: unknown, blockId: string): string[] {
-  const selected = own(element(values, blockId), 'selected_options');
-  if (!Array.isArray(selected)) return [];
-  return selected.flatMap((option: unknown) => {
-    const value = isRecord(option) ? own(option, 'value') : undefined;
-    return typeof value === 'string' ? [value] : [];
-  });
 }
 
 // ---- shared with the other persona and URL forms (forwarding, renames) ----------------

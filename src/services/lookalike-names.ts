@@ -23,7 +23,7 @@
 import { isIP } from 'node:net';
 import { domainToUnicode } from 'node:url';
 import { parse } from 'tldts';
-import { normalizeDomain, validateRootDomain } from '../parsing/domains.js';
+import { MAX_LABEL_LENGTH, normalizeDomain, PSL_OPTIONS, validateRootDomain } from '../parsing/domains.js';
 import { normalizeSlackText } from '../parsing/slack-text.js';
 
 /** What {@link lookalikeNames} returns: the brand label it used and the names, best first. */
@@ -155,18 +155,8 @@ const FOLDS: Readonly<Record<string, string>> = {
   ı: 'i',
 };
 
-const MAX_LABEL_LENGTH = 63;
-
 /** Inputs longer than this cannot make a 63-character label anyway; cap the work done on them. */
 const MAX_INPUT_LENGTH = 1000;
-
-const PSL_OPTIONS = {
-  allowPrivateDomains: false,
-  detectIp: true,
-  detectSpecialUse: true,
-  extractHostname: false,
-  validateHostname: false,
-} as const;
 
 /** The brand as words, and what the list must never contain. */
 type Source = {

@@ -129,15 +129,13 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
     reorderOf?: string;
     pickSetId?: string;
   }): Promise<void> {
-    const opened = await deps.modals.open(options.triggerId, renderOrderLoading(options.channelId));
-    if (!opened) return;
-    try {
-      const choices = await deps.bundles.get();
-      await deps.modals.update(
-        opened.id,
+    await deps.modals.openThenFill(
+      options.triggerId,
+      renderOrderLoading(options.channelId),
+      async () =>
         renderOrderForm({
           channelId: options.channelId,
-          bundles: choices,
+          bundles: await deps.bundles.get(),
           verifiedDomains: verifiedDomainsFor(options.channelId),
           pickedDomains: pickedFor(options.pickSetId),
           askSmartleadLogin: deps.askSmartleadLogin,
@@ -148,14 +146,8 @@ export function createOrderFormSession(deps: OrderFormSessionDeps) {
           ...(options.reorderOf ? { reorderOf: options.reorderOf } : {}),
           ...(options.pickSetId ? { pickSetId: options.pickSetId } : {}),
         }),
-        opened.hash,
-      );
-    } catch (error) {
-      await deps.modals.update(
-        opened.id,
-        renderOrderUnavailable(peekerErrorText('list the bundles', describePeekerError(error))),
-      );
-    }
+      (error) => renderOrderUnavailable(peekerErrorText('list the bundles', describePeekerError(error))),
+    );
   }
 
   return {

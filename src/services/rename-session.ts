@@ -88,16 +88,10 @@ export function createRenameSession(deps: {
     };
   }
 
-  async function openWith(triggerId: string, load: () => Promise<ModalView>): Promise<void> {
-    const opened = await deps.modals.open(triggerId, renderRenameLoading());
-    if (!opened) return;
-    let view: ModalView;
-    try {
-      view = await load();
-    } catch (error) {
-      view = renderRenameInfo(peekerErrorText('look the domain up', describePeekerError(error)));
-    }
-    await deps.modals.update(opened.id, view, opened.hash);
+  function openWith(triggerId: string, load: () => Promise<ModalView>): Promise<void> {
+    return deps.modals.openThenFill(triggerId, renderRenameLoading(), load, (error) =>
+      renderRenameInfo(peekerErrorText('look the domain up', describePeekerError(error))),
+    );
   }
 
   return {

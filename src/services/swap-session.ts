@@ -131,16 +131,10 @@ export function createSwapSession(deps: {
     };
   }
 
-  async function openWith(triggerId: string, load: () => Promise<ModalView>): Promise<void> {
-    const opened = await deps.modals.open(triggerId, renderSwapLoading());
-    if (!opened) return;
-    let view: ModalView;
-    try {
-      view = await load();
-    } catch (error) {
-      view = renderSwapInfo(peekerErrorText('look the domain up', describePeekerError(error)));
-    }
-    await deps.modals.update(opened.id, view, opened.hash);
+  function openWith(triggerId: string, load: () => Promise<ModalView>): Promise<void> {
+    return deps.modals.openThenFill(triggerId, renderSwapLoading(), load, (error) =>
+      renderSwapInfo(peekerErrorText('look the domain up', describePeekerError(error))),
+    );
   }
 
   /** After a refusal: the form again, with Peeker's reason under the field it blames. */

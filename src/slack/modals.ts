@@ -22,6 +22,27 @@ export function createModals(client: WebClient, logger: Logger) {
       const opened = await client.views.open({ trigger_id: triggerId, view });
       return opened.view?.id ? { id: opened.view.id, hash: opened.view.hash } : undefined;
     },
+    /**
+     * Opens `loading` at once (the trigger expires 3 s after the click), then replaces it with what
+     * `load` builds — or with `onError(error)` when that fails. Throws Slack's error when the modal
+     * cannot be opened at all (the caller tells the person).
+     */
+    async openThenFill(
+      triggerId: string,
+      loading: ModalView,
+      load: () => Promise<ModalView>,
+      onError: (error: unknown) => ModalView,
+    ): Promise<void> {
+      const opened = await this.open(triggerId, loading);
+      if (!opened) return;
+      let view: ModalView;
+      try {
+        view = await load();
+      } catch (error) {
+        view = onError(error);
+      }
+      await this.update(opened.id, view, opened.hash);
+    },
     /** Replaces a modal's content; false (logged) when Slack refused. */
     async update(viewId: string, view: ModalView, hash?: string): Promise<boolean> {
       try {

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { RenderedMessage } from './blocks.js';
 import { LIMITS } from './limits.js';
+import { peekerErrorFacts } from './peeker-error.js';
 import {
   code,
   context,
@@ -127,13 +128,7 @@ export function renderForwardingMessage(model: ForwardingMessageModel): Rendered
       if (!error) continue;
       blocks.push(
         section(
-          `❌ Peeker refused a batch of ${plural(job.domains, 'domain')}: *${escapeMrkdwn(truncate(error.message, 300))}*\n${[
-            code(error.code),
-            error.field ? `field ${code(error.field)}` : '',
-            error.requestId ? `request ${code(error.requestId)}` : '',
-          ]
-            .filter(Boolean)
-            .join(' · ')}\nFix the input and run the command again for these domains.`,
+          `❌ Peeker refused a batch of ${plural(job.domains, 'domain')}: *${escapeMrkdwn(truncate(error.message, 300))}*\n${peekerErrorFacts(error)}\nFix the input and run the command again for these domains.`,
         ),
       );
     }

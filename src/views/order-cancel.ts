@@ -13,7 +13,7 @@ import { modal, type RenderedMessage, SANDBOX_MARKER } from './blocks.js';
 import { formatDate } from './dates.js';
 import { CANCEL_CONFIRM_CALLBACK, CANCEL_RESULT_CALLBACK } from './ids.js';
 import { LIMITS } from './limits.js';
-import type { PeekerErrorView } from './peeker-error.js';
+import { type PeekerErrorView, peekerErrorFacts } from './peeker-error.js';
 import {
   bold,
   channelLink,
@@ -203,13 +203,7 @@ export function renderCancelScheduled(model: CancelScheduledModel): ModalView {
 
 /** Peeker refused, or provably did not receive, the cancellation: nothing was cancelled. */
 export function renderCancelFailed(error: PeekerErrorView): ModalView {
-  const facts = [
-    code(error.code),
-    error.field ? `field ${code(error.field)}` : undefined,
-    error.requestId ? `request ${code(error.requestId)}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const facts = peekerErrorFacts(error);
   const advice: Record<PeekerErrorView['kind'], string> = {
     rejected:
       'Peeker did not accept the cancellation, so nothing was cancelled. Check the order and try again.',

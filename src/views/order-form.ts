@@ -7,32 +7,22 @@
  * pops back to the form with everything still typed. The Smartlead password lives only in the
  * form's password input: never an initial value, never in `private_metadata`.
  */
-import type { ActionsBlock, Button, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { encodeFormMetadata } from '../parsing/interaction-payloads.js';
 import {
   type BundleChoice,
   type CurrentFormValues,
   MAX_PERSONAS,
   MIN_PERSONAS,
-  PERSONA_NAME_MAX,
   type PersonaValues,
 } from '../parsing/order-form.js';
-import { button, input, modal, SANDBOX_MARKER, withInitial } from './blocks.js';
+import { input, modal, SANDBOX_MARKER, withInitial } from './blocks.js';
 import { ACTION, BLOCK, ORDER_FORM_CALLBACK, ORDER_RESULT_CALLBACK, personaBlock } from './ids.js';
 import { LIMITS } from './limits.js';
 import { formatMoney } from './money.js';
 import { renderOrderUnavailable } from './order-result.js';
-import {
-  channelLink,
-  context,
-  cutToLength,
-  escapeMrkdwn,
-  header,
-  plainText,
-  plural,
-  section,
-  truncate,
-} from './text.js';
+import { personaInputs } from './persona-inputs.js';
+import { channelLink, context, escapeMrkdwn, header, plainText, plural, section, truncate } from './text.js';
 
 export type { BundleChoice, CurrentFormValues, PersonaValues } from '../parsing/order-form.js';
 
@@ -284,47 +274,15 @@ export function renderOrderForm(model: OrderFormModel): ModalView {
   }
 
   blocks.push(header('Personas'));
-  for (let i = 0; i < personaCount; i++) {
-    const persona = initial.personas[i];
-    blocks.push(
-      context(`*Persona ${i + 1}*`),
-      input(
-        personaBlock(i, 'first'),
-        'First name',
-        withInitial(
-          { type: 'plain_text_input', action_id: ACTION.value, max_length: PERSONA_NAME_MAX },
-          // Slack rejects an initial value longer than max_length.
-          cutToLength(persona?.firstName ?? '', PERSONA_NAME_MAX),
-        ),
-      ),
-      input(
-        personaBlock(i, 'last'),
-        'Last name',
-        withInitial(
-          { type: 'plain_text_input', action_id: ACTION.value, max_length: PERSONA_NAME_MAX },
-          cutToLength(persona?.lastName ?? '', PERSONA_NAME_MAX),
-        ),
-      ),
-      input(
-        personaBlock(i, 'picture'),
-        'Profile picture URL',
-        withInitial(
-          {
-            type: 'url_text_input',
-            action_id: ACTION.value,
-            placeholder: plainText('https://cdn.acme.com/alex.jpg'),
-          },
-          persona?.pictureUrl ?? '',
-        ),
-        { optional: true, hint: 'A public image URL (https). Peeker must be able to download it.' },
-      ),
-    );
-  }
-  const buttons: Button[] = [];
-  if (personaCount < MAX_PERSONAS) buttons.push(button('Add persona', ACTION.addPersona));
-  if (personaCount > MIN_PERSONAS) buttons.push(button('Remove last persona', ACTION.removePersona));
-  const actions: ActionsBlock = { type: 'actions', block_id: BLOCK.personaActions, elements: buttons };
-  blocks.push(actions);
+  blocks.push(
+    ...personaInputs({
+      count: personaCount,
+      personas: initial.personas,
+      addActionId: ACTION.addPersona,
+      removeActionId: ACTION.removePersona,
+      actionsBlockId: BLOCK.personaActions,
+    }),
+  );
 
   return modal({
     title: ORDER_FORM_TITLE,

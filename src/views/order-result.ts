@@ -8,7 +8,7 @@ import { button, modal, type RenderedMessage, SANDBOX_MARKER } from './blocks.js
 import { ACTION, ORDER_RESULT_CALLBACK } from './ids.js';
 import { formatMoney } from './money.js';
 import { notAllowedText } from './order-review.js';
-import type { PeekerErrorView } from './peeker-error.js';
+import { type PeekerErrorView, peekerErrorFacts } from './peeker-error.js';
 import { bold, channelLink, code, context, escapeMrkdwn, section } from './text.js';
 
 /** What {@link renderOrderPlaced} reports. */
@@ -76,13 +76,7 @@ export function renderOrderFailed(
   error: PeekerErrorView,
   options: { canGoBack: boolean } = { canGoBack: true },
 ): ModalView {
-  const facts = [
-    code(error.code),
-    error.field ? `field ${code(error.field)}` : undefined,
-    error.requestId ? `request ${code(error.requestId)}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const facts = peekerErrorFacts(error);
   const back = options.canGoBack ? ' Press *Back to form* to' : ' Open `/peeker order` again to';
   // Peeker dedupes identical bodies for 24 h, so resending after an outage cannot order twice.
   const advice: Record<PeekerErrorView['kind'], string> = {

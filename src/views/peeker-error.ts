@@ -11,18 +11,27 @@ export interface PeekerErrorView {
   retryAfterSeconds: number | undefined;
 }
 
-/**
- * A Peeker failure for the ops person who acted (never for customer channels): Peeker's message,
- * `error.code`, the field it blames and the request ID support asks for, plus what to do.
- */
-export function peekerErrorText(action: string, error: PeekerErrorView): string {
-  const facts = [
+/** `error.code` · field · request ID, what support asks for (ops-facing only). */
+export function peekerErrorFacts(error: {
+  code: string;
+  field?: string | null | undefined;
+  requestId?: string | null | undefined;
+}): string {
+  return [
     code(error.code),
     error.field ? `field ${code(error.field)}` : undefined,
     error.requestId ? `request ${code(error.requestId)}` : undefined,
   ]
     .filter(Boolean)
     .join(' · ');
+}
+
+/**
+ * A Peeker failure for the ops person who acted (never for customer channels): Peeker's message,
+ * `error.code`, the field it blames and the request ID support asks for, plus what to do.
+ */
+export function peekerErrorText(action: string, error: PeekerErrorView): string {
+  const facts = peekerErrorFacts(error);
   const advice: Record<PeekerErrorView['kind'], string> = {
     rejected: 'Fix the input and run the command again.',
     unavailable:

@@ -3,13 +3,14 @@
  * name, last name and picture URL (the order form's fields, block IDs and limits), pre-filled with
  * the current ones; then the sending and outcome views. Pure.
  */
-import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { encodeRenameFormMetadata } from '../parsing/interaction-payloads.js';
-import { MAX_PERSONAS, MIN_PERSONAS, PERSONA_NAME_MAX, type PersonaValues } from '../parsing/order-form.js';
-import { button, input, modal, SANDBOX_MARKER, withInitial } from './blocks.js';
-import { ACTION, personaBlock, RENAME_FORM_CALLBACK, SWAP_ACTION, SWAP_RESULT_CALLBACK } from './ids.js';
-import type { PeekerErrorView } from './peeker-error.js';
-import { channelLink, code, context, cutToLength, escapeMrkdwn, plainText, plural, section } from './text.js';
+import { MAX_PERSONAS, MIN_PERSONAS, type PersonaValues } from '../parsing/order-form.js';
+import { modal, SANDBOX_MARKER } from './blocks.js';
+import { RENAME_FORM_CALLBACK, SWAP_ACTION, SWAP_RESULT_CALLBACK } from './ids.js';
+import { type PeekerErrorView, peekerErrorFacts } from './peeker-error.js';
+import { personaInputs } from './persona-inputs.js';
+import { channelLink, code, context, escapeMrkdwn, plural, section } from './text.js';
 
 export const RENAME_TITLE = 'Rename personas';
 
@@ -46,15 +47,7 @@ export function renderRenameForm(model: RenameFormModel): ModalView {
   if (model.peekerError) {
     const error = model.peekerError;
     blocks.push(
-      section(
-        `❌ Peeker refused the rename: *${escapeMrkdwn(error.message)}*\n${[
-          code(error.code),
-          error.field ? `field ${code(error.field)}` : '',
-          error.requestId ? `request ${code(error.requestId)}` : '',
-        ]
-          .filter(Boolean)
-          .join(' · ')}`,
-      ),
+      section(`❌ Peeker refused the rename: *${escapeMrkdwn(error.message)}*\n${peekerErrorFacts(error)}`),
     );
   }
   blocks.push(
@@ -72,48 +65,15 @@ export function renderRenameForm(model: RenameFormModel): ModalView {
         .join(' · ') || 'Rename',
     ),
   );
-  for (let i = 0; i < personaCount; i++) {
-    const persona = model.personas[i];
-    blocks.push(
-      context(`*Persona ${i + 1}*`),
-      input(
-        personaBlock(i, 'first'),
-        'First name',
-        withInitial(
-          { type: 'plain_text_input', action_id: ACTION.value, max_length: PERSONA_NAME_MAX },
-          cutToLength(persona?.firstName ?? '', PERSONA_NAME_MAX),
-        ),
-      ),
-      input(
-        personaBlock(i, 'last'),
-        'Last name',
-        withInitial(
-          { type: 'plain_text_input', action_id: ACTION.value, max_length: PERSONA_NAME_MAX },
-          cutToLength(persona?.lastName ?? '', PERSONA_NAME_MAX),
-        ),
-      ),
-      input(
-        personaBlock(i, 'picture'),
-        'Profile picture URL',
-        withInitial(
-          {
-            type: 'url_text_input',
-            action_id: ACTION.value,
-            placeholder: plainText('https://cdn.acme.com/alex.jpg'),
-          },
-          persona?.pictureUrl ?? '',
-        ),
-        { optional: true, hint: 'A public image URL (https). Peeker must be able to download it.' },
-      ),
-    );
-  }
-  const buttons: Button[] = [];
-  if (personaCount < MAX_PERSONAS) buttons.push(button('Add persona', SWAP_ACTION.addPersona));
-  if (personaCount > MIN_PERSONAS) buttons.push(button('Remove last persona', SWAP_ACTION.removePersona));
-  if (buttons.length > 0) {
-    const actions: ActionsBlock = { type: 'actions', block_id: 'rename_persona_actions', elements: buttons };
-    blocks.push(actions);
-  }
+  blocks.push(
+    ...personaInputs({
+      count: personaCount,
+      personas: model.personas,
+      addActionId: SWAP_ACTION.addPersona,
+      removeActionId: SWAP_ACTION.removePersona,
+      actionsBlockId: 'rename_persona_actions',
+    }),
+  );
   return modal({
     title: RENAME_TITLE,
     callbackId: RENAME_FORM_CALLBACK,

@@ -13,7 +13,7 @@ import { input, modal, type RenderedMessage, SANDBOX_MARKER, withInitial } from 
 import { ACTION, SWAP_BLOCK, SWAP_FORM_CALLBACK, SWAP_RESULT_CALLBACK, SWAP_REVIEW_CALLBACK } from './ids.js';
 import { LIMITS } from './limits.js';
 import { formatMoney } from './money.js';
-import type { PeekerErrorView } from './peeker-error.js';
+import { type PeekerErrorView, peekerErrorFacts } from './peeker-error.js';
 import {
   channelLink,
   code,
@@ -103,15 +103,7 @@ export function renderSwapForm(model: SwapFormModel): ModalView {
   if (model.peekerError) {
     const error = model.peekerError;
     blocks.push(
-      section(
-        `❌ Peeker refused the swap: *${escapeMrkdwn(error.message)}*\n${[
-          code(error.code),
-          error.field ? `field ${code(error.field)}` : '',
-          error.requestId ? `request ${code(error.requestId)}` : '',
-        ]
-          .filter(Boolean)
-          .join(' · ')}`,
-      ),
+      section(`❌ Peeker refused the swap: *${escapeMrkdwn(error.message)}*\n${peekerErrorFacts(error)}`),
     );
   }
   blocks.push(
