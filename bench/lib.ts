@@ -436,7 +436,13 @@ export class ChildApp extends DriverBase {
     const child = fork(join(BENCH_DIR, 'child.ts'), [], {
       cwd: ROOT_DIR,
       env,
-      execArgv: ['--expose-gc', '--import', TSX_IMPORT],
+      // BENCH_CHILD_EXEC_ARGV (diagnostics only), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      execArgv: [
+        '--expose-gc',
+        '--import',
+        TSX_IMPORT,
+        ...(process.env.BENCH_CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ready = await new Promise<{ port: number; readyMs: number }>((resolve, reject) => {

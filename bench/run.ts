@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ackLatency } from './ack-latency.js';
+import { acksFirst } from './acks-first.js';
 import { dnsInsight } from './dns-insight.js';
 import { findAvailability } from './find-availability.js';
 import { followUpRendering } from './follow-up.js';
@@ -23,6 +24,7 @@ import { webhookReceipt } from './webhook-receipt.js';
 const BENCHMARKS: Benchmark[] = [
   startup,
   ackLatency,
+  acksFirst,
   webhookReceipt,
   slackEconomy,
   pollEconomy,
@@ -36,6 +38,8 @@ const BENCHMARKS: Benchmark[] = [
 const ALIASES: Record<string, string> = {
   'ack-latency': 'ack',
   acks: 'ack',
+  'acks-in-flight': 'acks-first',
+  'in-flight': 'acks-first',
   'webhook-receipt': 'webhooks',
   webhook: 'webhooks',
   'slack-economy': 'slack',

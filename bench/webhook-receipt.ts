@@ -35,13 +35,14 @@ import {
 const RATE_PER_SECOND = 200;
 const PEAK_CONCURRENCY = 32;
 
-interface EventSource {
+export interface EventSource {
   next(): SignedWebhook;
   /** Distinct event IDs handed out so far. */
   distinct(): number;
 }
 
-function eventSource(knownImport: object, unknownImport: object): EventSource {
+/** The event mix above (signed now, as Peeker would), shared with the acks-first benchmark. */
+export function eventSource(knownImport: object, unknownImport: object): EventSource {
   const sent: SignedWebhook[] = [];
   let index = 0;
   let distinct = 0;

@@ -11,6 +11,7 @@ import { pollChanges } from './jobs/poll-changes.js';
 import { checksPerTick, createPollTick } from './jobs/poll-tick.js';
 import { cronPeriodMs, type RecurringJob, scheduleRecurring } from './jobs/scheduler.js';
 import { createTaskWorker } from './jobs/task-worker.js';
+import { type BackgroundGate, createBackgroundGate } from './lib/background-gate.js';
 import { createLogger, type Logger, SecretScrubber } from './logger.js';
 import { createMetrics, dnsMetricsOf, type Metrics } from './metrics.js';
 import { createPeekerClient, type PeekerClient } from './peeker/client.js';
@@ -43,6 +44,7 @@ import { createSocketModeConnection } from './slack/socket-mode.js';
 import { checkSlackToken } from './slack/token-check.js';
 import { type Db, openDatabase } from './store/database.js';
 import { createRepositories } from './store/repositories.js';
+import { createWalCheckpointer } from './store/wal-checkpointer.js';
 import { renderCommandCrashed } from './views/import-feedback.js';
 
 export interface PeekerAppOptions {
@@ -71,9 +73,14 @@ export function createPeekerApp(options: PeekerAppOptions) {
     ...(options.logWrite ? { write: options.logWrite } : {}),
   });
 
+  // Acks first: background work waits at its step boundaries while a request awaits its answer.
+  const gate: BackgroundGate = createBackgroundGate();
+
   // Storage.
   const db: Db = openDatabase(config.databasePath);
   const repos = createRepositories(db, now);
+  // WAL checkpoints run on a worker thread, not inside whichever commit (often an ack's) crosses the limit.
+  const checkpointer = createWalCheckpointer({ db, path: config.databasePath, logger });
   const { commands, imports, webhookEvents, outbox, drafts, orders, actions, tasks, storage } = repos;
 
   const metrics: Metrics = createMetrics({
@@ -154,6 +161,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     }),
     logger: logger.child({ component: 'slack-outbox' }),
     now,
+    gate,
   });
   const socketMode = config.slack.mode === 'socket' ? createSocketModeConnection(bolt, logger) : undefined;
 
@@ -176,6 +184,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     metrics,
     isSandbox,
     now,
+    gate,
     ...(options.importRecoveryBudgetMs !== undefined
       ? { recoveryBudgetMs: options.importRecoveryBudgetMs }
       : {}),
@@ -261,6 +270,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     handlers: [importCommand(importService), ...buying.commands, changes.command],
     logger,
     now,
+    gate,
     onCrash: async (command) => {
       await responder.tell(
         { userId: command.userId, channelId: command.originChannelId, responseUrl: command.responseUrl },
@@ -284,6 +294,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     logger: logger.child({ component: 'webhooks' }),
     metrics,
     now,
+    gate,
   });
   const taskWorker = createTaskWorker({ tasks, tracker: orderTracker, peeker, logger, now });
   const pollAbort = new AbortController();
@@ -337,6 +348,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     onQueued: (listener) => outbox.onQueued(listener),
     logger: logger.child({ component: 'dns' }),
     now,
+    gate,
   });
 
   // Listeners and routes.
@@ -411,6 +423,8 @@ export function createPeekerApp(options: PeekerAppOptions) {
       }),
     },
     logger,
+    {},
+    gate,
   );
 
   let pollJob: RecurringJob | undefined;
@@ -465,6 +479,8 @@ export function createPeekerApp(options: PeekerAppOptions) {
       void environment.detect();
       void checkSlackToken(bolt.client, logger);
       logger.info({ port: this.port(), mode: config.slack.mode }, 'peeker for slack is ready');
+      // Its thread boots beside the app's first requests (until then SQLite checkpoints as usual).
+      setImmediate(() => checkpointer.start());
     },
 
     port(): number {
@@ -495,6 +511,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
       await socketMode?.stop();
       await withTimeout(closed, 5_000);
       server.closeAllConnections();
+      await checkpointer.stop();
       db.close();
       logger.info('stopped');
     },

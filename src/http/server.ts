@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { BackgroundGate } from '../lib/background-gate.js';
 import type { Logger } from '../logger.js';
 import { sendJson, sendText } from './respond.js';
 
@@ -25,12 +26,19 @@ export function createHttpServer(
   routes: HttpRoutes,
   logger: Logger,
   limits: { requestTimeoutMs?: number; headersTimeoutMs?: number; checkIntervalMs?: number } = {},
+  /** Background work waits while a request is being answered (acks first). */
+  gate?: BackgroundGate,
 ): Server {
   const server = createServer(
     // Node checks the two timeouts every `connectionsCheckingInterval` (30 s by default), which
     // would let a stalled client hold a socket far longer than the timeout says.
     { connectionsCheckingInterval: limits.checkIntervalMs ?? 1_000 },
     (req, res) => {
+      if (gate) {
+        const leave = gate.enter();
+        res.once('finish', leave);
+        res.once('close', leave);
+      }
       const path = (req.url ?? '/').split('?')[0];
       const route = (method: string, handler: Handler | undefined): boolean => {
         if (!handler) return false;

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { DnsAnswer, DnsLookup } from '../dns/resolver.js';
+import { type BackgroundGate, nextTurnGate } from '../lib/background-gate.js';
 import { singleFlight } from '../lib/single-flight.js';
 import type { Logger } from '../logger.js';
 import type { DnsHealthWatch } from '../services/dns-health.js';
@@ -28,6 +29,8 @@ export interface DnsChecksDeps {
   maxRounds?: number;
   /** How often the job looks for due work without being woken. */
   sweepMs?: number;
+  /** Acks first: each lookup and each recording waits until no request awaits its answer. */
+  gate?: BackgroundGate;
 }
 
 /** How soon after new Slack work the job looks for new instructions to check. */
@@ -51,6 +54,7 @@ export function createDnsChecks(deps: DnsChecksDeps) {
   const domainsPerRound = Math.max(1, deps.domainsPerRound ?? 64);
   const maxRounds = Math.max(1, deps.maxRounds ?? 50);
   const sweepMs = deps.sweepMs ?? 2_000;
+  const gate = deps.gate ?? nextTurnGate;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: NodeJS.Timeout | undefined;
@@ -76,7 +80,10 @@ export function createDnsChecks(deps: DnsChecksDeps) {
         if (answers.has(domain)) continue;
         answers.set(
           domain,
-          limit(() => deps.lookup.ns(domain)),
+          limit(async () => {
+            await gate.turn();
+            return deps.lookup.ns(domain);
+          }),
         );
       }
     }
@@ -88,6 +95,7 @@ export function createDnsChecks(deps: DnsChecksDeps) {
           const answer = answers.get(domain);
           if (answer) mine.set(domain, await answer);
         }
+        await gate.turn();
         if (stopped) return;
         deps.recordImport(item.importId, mine, deps.now());
       }),
@@ -99,8 +107,9 @@ export function createDnsChecks(deps: DnsChecksDeps) {
 
   async function run(force = false): Promise<DnsChecksRun> {
     const result: DnsChecksRun = { importsChecked: 0, domainsLookedUp: 0, healthChecked: 0 };
-    // Out of whichever transaction woke us: work starts on a later turn of the event loop.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Out of whichever transaction woke us: work starts on a later turn of the event loop, once
+    // no request is waiting for its answer.
+    await gate.turn();
     for (let round = 0; round < maxRounds && !stopped; round += 1) {
       const { imports, domains } = await importRound();
       if (imports === 0) break;

@@ -1,6 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import pLimit from 'p-limit';
 import type { z } from 'zod';
+import { type BackgroundGate, nextTurnGate } from '../lib/background-gate.js';
 import type { Logger } from '../logger.js';
 import type { CommandRecord, CommandsRepo } from '../store/commands-repo.js';
 import { isStorageFailure } from '../store/storage-health.js';
@@ -47,14 +46,44 @@ export function createCommandRunner(options: {
   now?: () => number;
   /** Commands worked on at once; the rest wait their turn (acknowledgements never do). */
   concurrency?: number;
+  /** Acks first: a command starts only once no request is waiting for its answer. */
+  gate?: BackgroundGate;
 }) {
   const now = options.now ?? Date.now;
   const handlers = new Map(options.handlers.map((handler) => [handler.kind, handler]));
-  const inFlight = new Map<number, Promise<void>>();
   // Background work of earlier commands must never sit in front of a new acknowledgement: a
-  // few run at once, and each starts on a later turn of the event loop, after the ack is sent.
-  const limit = pLimit(options.concurrency ?? 4);
+  // few run at once, and each starts on a later turn of the event loop, after the ack is sent,
+  // once no request is waiting for its answer (the handlers yield the same way between steps).
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const gate = options.gate ?? nextTurnGate;
+  const running = new Map<number, Promise<void>>();
+  // The rest wait their turn as IDs only, oldest first: the command itself is in SQLite (read
+  // again when it starts), so a flood of acknowledged commands costs the process next to nothing.
+  const waiting: number[] = [];
+  const waitingIds = new Set<number>();
   let accepting = true;
+
+  /** Starts waiting commands while fewer than `concurrency` run. */
+  function startNext(): void {
+    while (running.size < concurrency && waiting.length > 0) {
+      const id = waiting.shift() as number;
+      waitingIds.delete(id);
+      const run = (async () => {
+        await gate.turn();
+        const command = options.commands.get(id);
+        // Finished meanwhile (or gone): nothing to do.
+        if (command?.status === 'pending') await execute(command);
+      })()
+        .catch((error: unknown) =>
+          options.logger.error({ commandId: id, err: error }, 'command runner failed'),
+        )
+        .finally(() => {
+          running.delete(id);
+          startNext();
+        });
+      running.set(id, run);
+    }
+  }
 
   async function execute(command: CommandRecord): Promise<void> {
     const handler = handlers.get(command.kind);
@@ -85,16 +114,11 @@ export function createCommandRunner(options: {
   return {
     /** Starts a stored command in the background; false when it is already running (or finished). */
     dispatch(command: CommandRecord): boolean {
-      if (!accepting || inFlight.has(command.id) || command.status !== 'pending') return false;
-      const run = limit(async () => {
-        await nextTurn();
-        await execute(command);
-      })
-        .catch((error: unknown) =>
-          options.logger.error({ commandId: command.id, err: error }, 'command runner failed'),
-        )
-        .finally(() => inFlight.delete(command.id));
-      inFlight.set(command.id, run);
+      if (!accepting || command.status !== 'pending') return false;
+      if (running.has(command.id) || waitingIds.has(command.id)) return false;
+      waiting.push(command.id);
+      waitingIds.add(command.id);
+      startNext();
       return true;
     },
     /**
@@ -109,7 +133,7 @@ export function createCommandRunner(options: {
     },
     /** Waits for running commands (used on shutdown and in tests). */
     async idle(): Promise<void> {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+      while (running.size > 0) await Promise.allSettled([...running.values()]);
     },
     stopAccepting(): void {
       accepting = false;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { type BackgroundGate, nextTurnGate } from '../lib/background-gate.js';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -81,6 +82,8 @@ export interface ImportServiceDeps {
   sleep?: (ms: number) => Promise<unknown>;
   /** How long a failed import is recovered (lookup, then job) before the requester is told. */
   recoveryBudgetMs?: number;
+  /** Acks first: each step (submit, record, post, answer) waits until no request awaits its answer. */
+  gate?: BackgroundGate;
 }
 
 /** Splits the list the way Peeker wants it: one synchronous import, or jobs of ≤500. */
@@ -106,6 +109,7 @@ type BatchResult =
 export function createImportService(deps: ImportServiceDeps) {
   const now = deps.now ?? Date.now;
   const wait = deps.sleep ?? ((ms: number) => sleep(ms));
+  const gate = deps.gate ?? nextTurnGate;
 
   /**
    * POST rules of an import:
@@ -233,6 +237,7 @@ export function createImportService(deps: ImportServiceDeps) {
     }
     try {
       const submitted = await submit(plan.kind, plan.domains, command.attempts > 1);
+      await gate.turn();
       const { record, messageId, isNew } = deps.tracker.recordSubmission(
         submitted.data,
         plan.domains,
@@ -267,7 +272,10 @@ export function createImportService(deps: ImportServiceDeps) {
       const current = { ...command, attempts: command.attempts + 1 };
       const plans = planBatches(command.args.domains);
       const results: BatchResult[] = [];
-      for (const [batch, plan] of plans.entries()) results.push(await runBatch(current, batch, plan));
+      for (const [batch, plan] of plans.entries()) {
+        if (batch > 0) await gate.turn();
+        results.push(await runBatch(current, batch, plan));
+      }
 
       const report: ImportReportView = {
         channelId: command.args.channelId,
@@ -280,6 +288,7 @@ export function createImportService(deps: ImportServiceDeps) {
           report.errors.push({ domains: result.domains, error: describePeekerError(result.error) });
           continue;
         }
+        await gate.turn();
         const post = await deps.publisher.postNow(result.messageId);
         const domains = deps.imports.domainsOf(result.importId);
         report.imports.push({
@@ -292,6 +301,7 @@ export function createImportService(deps: ImportServiceDeps) {
           post: postView(post),
         });
       }
+      await gate.turn();
       await deps.responder.tell(
         { userId: command.userId, channelId: command.originChannelId, responseUrl: command.responseUrl },
         importReport(report),

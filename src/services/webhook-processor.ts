@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { type BackgroundGate, nextTurnGate } from '../lib/background-gate.js';
 import { type BackoffPolicy, backoffDelay } from '../lib/backoff.js';
 import { singleFlight } from '../lib/single-flight.js';
 import type { Logger } from '../logger.js';
@@ -34,6 +34,12 @@ export function retryLater(stored: StoredWebhookEvent, now: number, outcome: str
 }
 
 const BATCH = 200;
+/**
+ * A batch also ends once it has taken this long (the events after it stay pending for the next
+ * one): one batch is one synchronous stretch of the event loop, which a request arriving meanwhile
+ * waits for.
+ */
+const BATCH_BUDGET_MS = 2;
 
 export function metricType(type: string): string {
   return (KNOWN_EVENT_TYPES as readonly string[]).includes(type) ? type : 'unknown';
@@ -47,8 +53,14 @@ export function createWebhookProcessor(options: {
   logger: Logger;
   metrics?: Metrics;
   now?: () => number;
+  /** Acks first: each batch waits until no request awaits its answer. */
+  gate?: BackgroundGate;
+  /** How long one batch may take before it commits and yields (default 2 ms). */
+  batchBudgetMs?: number;
 }) {
   const now = options.now ?? Date.now;
+  const gate = options.gate ?? nextTurnGate;
+  const batchBudgetMs = options.batchBudgetMs ?? BATCH_BUDGET_MS;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
@@ -95,13 +107,23 @@ export function createWebhookProcessor(options: {
   }
 
   // One commit per batch: each event still applies in its own savepoint (a failing one rolls back
-  // alone), but a burst costs one commit, not one per event.
-  const applyBatch = options.db.transaction((due: readonly StoredWebhookEvent[]) =>
-    due.map((stored) => applyOne(stored)),
-  );
+  // alone), but a burst costs one commit, not one per event. A batch stops early once it has run
+  // for `batchBudgetMs`; the events it did not reach stay pending, in order, for the next batch.
+  const applyBatch = options.db.transaction((due: readonly StoredWebhookEvent[]) => {
+    const started = performance.now();
+    const results: EventOutcome[] = [];
+    for (const stored of due) {
+      if (results.length > 0 && performance.now() - started >= batchBudgetMs) break;
+      results.push(applyOne(stored));
+    }
+    return results;
+  });
 
   async function drain(): Promise<void> {
     for (;;) {
+      // Out of the request that stored the event, and behind any request waiting for its answer.
+      await gate.turn();
+      if (stopped) return;
       const due = options.events.due(now(), BATCH);
       if (due.length === 0) break;
       for (const [index, result] of applyBatch(due).entries()) {
@@ -115,9 +137,8 @@ export function createWebhookProcessor(options: {
           );
         }
       }
-      // Let HTTP requests in between batches (a burst must not starve webhook receipt).
-      await nextTurn();
-      if (stopped) return;
+      // HTTP requests go in between batches (a burst must not starve webhook receipt): the
+      // gate is waited for at the top of the loop.
     }
     scheduleNext();
   }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import pLimit from 'p-limit';
+import { type BackgroundGate, nextTurnGate } from '../lib/background-gate.js';
 import type { Logger } from '../logger.js';
 import type { OutboxMessage, OutboxReply, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
 import type { StorageHealth } from '../store/storage-health.js';
@@ -26,6 +27,8 @@ export interface SlackPublisherOptions {
   postSpacingMs?: number;
   /** Slack calls in flight at once. */
   concurrency?: number;
+  /** Acks first: each pass and each Slack call waits until no request awaits its answer. */
+  gate?: BackgroundGate;
 }
 
 export interface SlackPublisher {
@@ -64,6 +67,7 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   const pacing = createPostPacing({ postSpacingMs: options.postSpacingMs ?? 1000, now, logger });
   const sender = createOutboxSender({ outbox, client: options.client, subjects, pacing, logger, now });
   const limit = pLimit(concurrency);
+  const gate = options.gate ?? nextTurnGate;
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: AbortController | undefined;
@@ -94,7 +98,10 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   async function runAll(tasks: (() => Promise<unknown>)[]): Promise<void> {
     await Promise.all(
       tasks.map((task) =>
-        limit(task).catch((error: unknown) => noteError(error, 'slack outbox task failed')),
+        limit(async () => {
+          await gate.turn();
+          return task();
+        }).catch((error: unknown) => noteError(error, 'slack outbox task failed')),
       ),
     );
   }
@@ -164,6 +171,8 @@ export function createSlackPublisher(options: SlackPublisherOptions): SlackPubli
   async function run(): Promise<void> {
     while (running) {
       let delay = IDLE_WAKE_MS;
+      await gate.turn();
+      if (!running) break;
       try {
         if (storageReady() && (await serialPass())) continue;
         if (!running) break;

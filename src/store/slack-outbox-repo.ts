@@ -160,9 +160,13 @@ export function createSlackOutboxRepo(db: Db) {
   const bumpVersion = db.prepare<[SubjectType, string]>(
     'UPDATE slack_messages SET content_version = content_version + 1 WHERE subject_type = ? AND subject_id = ?',
   );
+  // The queries over the queue repeat the WHERE of the partial indexes `slack_messages_work` and
+  // `slack_replies_work` (implied by the rest, so nothing changes but the plan): they then read
+  // only the rows with work left, not every message ever posted, which would grow with history.
+  const MESSAGES_WITH_WORK = `(state IN ('to_post', 'posting') OR (state = 'posted' AND content_version > sent_version))`;
   const selectDueMessages = db.prepare<{ now: number; spacing: number; limit: number }, MessageRow>(
     `SELECT * FROM slack_messages
-     WHERE next_attempt_at <= @now
+     WHERE ${MESSAGES_WITH_WORK} AND next_attempt_at <= @now
        AND (state = 'to_post'
             OR (state = 'posted' AND content_version > sent_version AND COALESCE(last_edit_at, 0) + @spacing <= @now))
      ORDER BY next_attempt_at, id LIMIT @limit`,
@@ -209,8 +213,8 @@ export function createSlackOutboxRepo(db: Db) {
   );
   // Replies in one thread go out strictly in order: only the oldest unsent reply of each posted parent.
   const selectDueReplies = db.prepare<[number, number], ReplyRow>(
-    `SELECT r.* FROM slack_replies r JOIN slack_messages m ON m.id = r.message_id
-     WHERE m.state = 'posted' AND r.state = 'to_post' AND r.next_attempt_at <= ?
+    `SELECT r.* FROM slack_replies r INDEXED BY slack_replies_work JOIN slack_messages m ON m.id = r.message_id
+     WHERE r.state IN ('to_post', 'posting') AND m.state = 'posted' AND r.state = 'to_post' AND r.next_attempt_at <= ?
        AND r.id = (SELECT MIN(id) FROM slack_replies WHERE message_id = r.message_id AND state IN ('to_post', 'posting'))
      ORDER BY r.id LIMIT ?`,
   );
@@ -244,10 +248,10 @@ export function createSlackOutboxRepo(db: Db) {
     `SELECT MIN(at) AS at FROM (
        SELECT MAX(next_attempt_at, CASE WHEN state = 'posted' THEN COALESCE(last_edit_at, 0) + ? ELSE 0 END) AS at
          FROM slack_messages
-        WHERE state = 'to_post' OR (state = 'posted' AND content_version > sent_version)
+        WHERE ${MESSAGES_WITH_WORK} AND (state = 'to_post' OR (state = 'posted' AND content_version > sent_version))
        UNION ALL
        SELECT r.next_attempt_at FROM slack_replies r JOIN slack_messages m ON m.id = r.message_id
-        WHERE r.state = 'to_post' AND m.state = 'posted')`,
+        WHERE r.state IN ('to_post', 'posting') AND r.state = 'to_post' AND m.state = 'posted')`,
   );
 
   return {
