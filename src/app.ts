@@ -115,7 +115,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const isSandbox = environment.isSandbox;
 
   // Slack.
-  const { app: bolt, httpListener } = createBoltApp(config, logger, metrics);
+  const { app: bolt, httpListener } = createBoltApp(config, logger, metrics, gate);
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -1,6 +1,7 @@
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
+import type { BackgroundGate } from '../lib/background-gate.js';
 import { type Logger, toBoltLogger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ResilientSocketModeReceiver } from './socket-receiver.js';
@@ -41,7 +42,13 @@ export interface BoltSetup {
  * minutes, which would stall the outbox and the poll loop; our outbox does its own waiting, so
  * 429s are surfaced at once (`rejectRateLimitedCalls`) instead of pausing the whole client.
  */
-export function createBoltApp(config: Config, logger: Logger, metrics: Metrics | undefined): BoltSetup {
+export function createBoltApp(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics | undefined,
+  /** Background work waits while a Socket Mode envelope awaits its ack (HTTP requests: see http/server.ts). */
+  gate?: BackgroundGate,
+): BoltSetup {
   const boltLogger = toBoltLogger(logger);
   const clientOptions: WebClientOptions = {
     slackApiUrl: config.slack.apiUrl,
@@ -68,6 +75,7 @@ export function createBoltApp(config: Config, logger: Logger, metrics: Metrics |
       logger,
       boltLogger,
       clientOptions,
+      ...(gate ? { onEnvelope: () => gate.enter() } : {}),
     });
     const app = new App({ ...common, receiver });
     return { app, httpListener: undefined };

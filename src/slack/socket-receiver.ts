@@ -31,7 +31,7 @@
  * Ping/pong timeouts stay generous: they only decide when a silent link counts as lost.
  */
 
-import { type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
+import { type App, type Logger as BoltLogger, type ReceiverEvent, SocketModeReceiver } from '@slack/bolt';
 import {
   type AppsConnectionsOpenResponse,
   WebAPIRateLimitedError,
@@ -89,6 +89,11 @@ export interface ResilientSocketModeReceiverOptions {
   reconnect?: Partial<ReconnectPolicy>;
   /** Jitter source (tests). */
   random?: () => number;
+  /**
+   * Called as each envelope arrives; the function it returns is called once the envelope is acked
+   * (or its listener is done). The app's background gate: work waits while an ack is pending.
+   */
+  onEnvelope?: () => () => void;
 }
 
 type SocketModeClient = SocketModeReceiver['client'];
@@ -112,6 +117,7 @@ const CLOSING = 2;
  */
 export class ResilientSocketModeReceiver extends SocketModeReceiver {
   private readonly supervisor: ConnectionSupervisor;
+  private readonly onEnvelope: (() => () => void) | undefined;
 
   constructor(options: ResilientSocketModeReceiverOptions) {
     const supervisor = new ConnectionSupervisor(options);
@@ -125,7 +131,46 @@ export class ResilientSocketModeReceiver extends SocketModeReceiver {
       installerOptions: { clientOptions: options.clientOptions ?? {} },
     });
     this.supervisor = supervisor;
+    this.onEnvelope = options.onEnvelope;
     supervisor.attach(this.client);
+  }
+
+  /**
+   * Bolt hands every envelope to `app.processEvent`; with `onEnvelope` the envelope counts as
+   * being answered from its arrival until its ack is sent.
+   */
+  override init(app: App): void {
+    const onEnvelope = this.onEnvelope;
+    if (!onEnvelope) {
+      super.init(app);
+      return;
+    }
+    const tracked = Object.create(app) as App;
+    tracked.processEvent = async (event: ReceiverEvent) => {
+      const leave = onEnvelope();
+      let left = false;
+      const answered = () => {
+        if (left) return;
+        left = true;
+        leave();
+      };
+      const ack = event.ack;
+      try {
+        await app.processEvent({
+          ...event,
+          ack: async (response) => {
+            try {
+              return await ack(response);
+            } finally {
+              answered();
+            }
+          },
+        });
+      } finally {
+        answered();
+      }
+    };
+    super.init(tracked);
   }
 
   /** Opens the first connection (resolves on Slack's `hello`); reconnects are automatic after that. */
