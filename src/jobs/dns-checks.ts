@@ -81,7 +81,8 @@ export function createDnsChecks(deps: DnsChecksDeps) {
         answers.set(
           domain,
           limit(async () => {
-            await gate.turn();
+            // On stop the lookups end at once (the resolver is closed): no turn to wait for.
+            if (!stopped) await gate.turn();
             return deps.lookup.ns(domain);
           }),
         );
@@ -95,6 +96,7 @@ export function createDnsChecks(deps: DnsChecksDeps) {
           const answer = answers.get(domain);
           if (answer) mine.set(domain, await answer);
         }
+        if (stopped) return;
         await gate.turn();
         if (stopped) return;
         deps.recordImport(item.importId, mine, deps.now());

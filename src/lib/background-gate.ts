@@ -54,7 +54,9 @@ export function createBackgroundGate(options: BackgroundGateOptions = {}): Backg
   /** When the last request was answered: more often come right after it (a burst). */
   let lastAnsweredAt = Number.NEGATIVE_INFINITY;
   let immediate: NodeJS.Immediate | undefined;
-  let timerArmed = false;
+  /** The timer that looks again, and when it fires (a sooner look replaces it). */
+  let timer: NodeJS.Timeout | undefined;
+  let timerDue = Number.POSITIVE_INFINITY;
 
   function busy(at: number): boolean {
     for (const [id, since] of requests) {
@@ -90,18 +92,23 @@ export function createBackgroundGate(options: BackgroundGateOptions = {}): Backg
     }
     // Wait until the last request is answered (`leave` looks again), the grace after it is over,
     // a waiter is overdue, or the oldest request runs out of its budget.
-    if (timerArmed) return;
-    timerArmed = true;
     let wait = maxDeferMs - (at - lastGrantAt);
     if (answering) for (const since of requests.values()) wait = Math.min(wait, since + requestBudgetMs - at);
     else wait = Math.min(wait, graceMs - quietFor);
-    setTimeout(
-      () => {
-        timerArmed = false;
-        schedule();
-      },
-      Math.max(1, Math.ceil(wait)),
-    );
+    lookAgainIn(Math.max(1, Math.ceil(wait)), at);
+  }
+
+  /** Arms the timer that looks again, unless one already fires sooner. */
+  function lookAgainIn(ms: number, at: number): void {
+    const due = at + ms;
+    if (timer && timerDue <= due) return;
+    if (timer) clearTimeout(timer);
+    timerDue = due;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerDue = Number.POSITIVE_INFINITY;
+      schedule();
+    }, ms);
   }
 
   return {
@@ -120,6 +127,9 @@ export function createBackgroundGate(options: BackgroundGateOptions = {}): Backg
     },
     turn() {
       return new Promise<void>((resolve) => {
+        // Overdue counts from when work started waiting, not from the last grant: after a quiet
+        // spell the first waiter must still let the requests in flight go first.
+        if (waiting.length === 0) lastGrantAt = now();
         waiting.push(resolve);
         schedule();
       });

@@ -65,11 +65,14 @@ export function createCommandRunner(options: {
 
   /** Starts waiting commands while fewer than `concurrency` run. */
   function startNext(): void {
-    while (running.size < concurrency && waiting.length > 0) {
+    // Once stopping, queued commands stay pending in SQLite: the next start resumes them.
+    while (accepting && running.size < concurrency && waiting.length > 0) {
       const id = waiting.shift() as number;
       waitingIds.delete(id);
       const run = (async () => {
         await gate.turn();
+        // Stopping meanwhile: not begun, so left pending for the next start.
+        if (!accepting) return;
         const command = options.commands.get(id);
         // Finished meanwhile (or gone): nothing to do.
         if (command?.status === 'pending') await execute(command);

@@ -32,7 +32,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 let db;
 let timer;
-let failing = false;
+let failingSince = 0;
 let lastLongWalReport = 0;
 try {
   db = new Database(workerData.path, { fileMustExist: true });
@@ -47,9 +47,11 @@ function tick() {
   let delay = workerData.intervalMs;
   try {
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    if (failing) parentPort.postMessage({ type: 'recovered' });
-    failing = false;
-    if (row && row.log > 0) {
+    if (failingSince) parentPort.postMessage({ type: 'recovered' });
+    failingSince = 0;
+    // \`log\` counts every frame in the WAL, copied or not (it stays up after a full checkpoint
+    // until the next commit starts the WAL over): only frames not yet copied mean work.
+    if (row && row.log > row.checkpointed) {
       delay = workerData.busyIntervalMs;
       const now = Date.now();
       if (row.log > workerData.restartAfterFrames && now - lastLongWalReport >= 250) {
@@ -58,8 +60,17 @@ function tick() {
       }
     }
   } catch (error) {
-    if (!failing) parentPort.postMessage({ type: 'failing', error: String((error && error.message) || error) });
-    failing = true;
+    const message = String((error && error.message) || error);
+    const now = Date.now();
+    if (!failingSince) {
+      failingSince = now;
+      parentPort.postMessage({ type: 'failing', error: message });
+    } else if (now - failingSince >= workerData.giveUpAfterMs) {
+      // Only this connection may be failing (the file was replaced, say) while the app's writes
+      // go on: hand checkpoints back to SQLite rather than let the WAL grow without bound.
+      parentPort.postMessage({ type: 'unavailable', error: message });
+      return;
+    }
   }
   timer = setTimeout(tick, delay);
 }
@@ -102,6 +113,8 @@ export function createWalCheckpointer(options: {
   busyIntervalMs?: number;
   /** WAL length (frames) past which the app's connection finishes a checkpoint itself. */
   restartAfterFrames?: number;
+  /** How long the worker's checkpoints may keep failing before SQLite's own take over again. */
+  giveUpAfterMs?: number;
 }): WalCheckpointer {
   const { db, logger } = options;
   let worker: Worker | undefined;
@@ -119,7 +132,9 @@ export function createWalCheckpointer(options: {
 
   return {
     start() {
-      if (worker || stopped || options.path === ':memory:' || !db.open) return;
+      if (worker || stopped || !db.open || db.memory) return;
+      // Only a WAL database has checkpoints (a temporary or in-memory one has no file to share).
+      if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return;
       stopping = false;
       let started: Worker;
       try {
@@ -131,6 +146,7 @@ export function createWalCheckpointer(options: {
             intervalMs: options.intervalMs ?? 100,
             busyIntervalMs: options.busyIntervalMs ?? 5,
             restartAfterFrames: options.restartAfterFrames ?? SQLITE_AUTOCHECKPOINT_PAGES,
+            giveUpAfterMs: options.giveUpAfterMs ?? 30_000,
           },
         });
       } catch (error) {
