@@ -33,6 +33,7 @@ const Database = require(workerData.driver);
 let db;
 let timer;
 let failingSince = 0;
+let lastLog = 0;
 let lastLongWalReport = 0;
 try {
   db = new Database(workerData.path, { fileMustExist: true });
@@ -49,14 +50,21 @@ function tick() {
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
     if (failingSince) parentPort.postMessage({ type: 'recovered' });
     failingSince = 0;
-    // \`log\` counts every frame in the WAL, copied or not (it stays up after a full checkpoint
-    // until the next commit starts the WAL over): only frames not yet copied mean work.
-    if (row && row.log > row.checkpointed) {
+    // \`log\` counts every frame in the WAL, copied or not: it stays up after a full checkpoint
+    // until the next commit starts the WAL over. So work is frames not yet copied, or a WAL that
+    // changed since the last look; an idle WAL of any length is left alone.
+    const log = row ? row.log : 0;
+    const grew = log > lastLog;
+    const active = (row && row.log > row.checkpointed) || log !== lastLog;
+    lastLog = log;
+    if (active) {
       delay = workerData.busyIntervalMs;
       const now = Date.now();
-      if (row.log > workerData.restartAfterFrames && now - lastLongWalReport >= 250) {
+      // Still growing past the limit: commits keep overlapping our checkpoints, so none of them
+      // can start the WAL over.
+      if (grew && log > workerData.restartAfterFrames && now - lastLongWalReport >= 250) {
         lastLongWalReport = now;
-        parentPort.postMessage({ type: 'long', frames: row.log });
+        parentPort.postMessage({ type: 'long', frames: log });
       }
     }
   } catch (error) {
