@@ -204,21 +204,20 @@ async function chunk(system: System, variant: 'alone' | 'webhooks', count: numbe
   }
 }
 
-async function startBare(): Promise<{ system: System; stop: () => Promise<void> }> {
+type Started = { system: System; stop: () => Promise<void> };
+
+/** The fakes, one system under test in its own process, and what stops them all. */
+async function startSystem(
+  mode: 'bolt' | 'peeker',
+  env: Record<string, string>,
+  prepare: (app: ChildApp, peeker: FakePeeker) => Promise<Omit<System, 'app' | 'variants'>>,
+): Promise<Started> {
   const slack = await FakeSlack.start();
   const peeker = await FakePeeker.start();
-  const app = await ChildApp.start('bolt', { slack, peeker, env: { BENCH_BOLT_WEBHOOKS: '1' } });
-  const known = {
-    ...importEventData(peeker.addImport(['known-acme.com'])),
-    completed_at: '2030-01-01T00:00:00Z',
-  };
-  const source = eventSource(known, importEventData(peeker.addImport(['nobody-knows-acme.com'])));
+  const app = await ChildApp.start(mode, { slack, peeker, env });
   const system: System = {
-    label: 'bare',
+    ...(await prepare(app, peeker)),
     app,
-    source,
-    body: (tag) => (index) =>
-      slashCommandBody(`import bare-${tag}-${index}-acme.com`, app.slack.responseUrl(`bare-${tag}-${index}`)),
     variants: { alone: emptyVariant(), webhooks: emptyVariant() },
   };
   return {
@@ -231,41 +230,38 @@ async function startBare(): Promise<{ system: System; stop: () => Promise<void> 
   };
 }
 
-async function startPeeker(): Promise<{ system: System; stop: () => Promise<void> }> {
-  const slack = await FakeSlack.start();
-  const peeker = await FakePeeker.start();
-  const app = await ChildApp.start('peeker', {
-    slack,
-    peeker,
-    env: { PEEKER_RATE_LIMIT_PER_MINUTE: '100000' },
-  });
-  // An import the app follows, so most events go through the whole apply path.
-  const before = peeker.imports.size;
-  await app.command('import known-acme.com in <#CKNOWN|customer>');
-  await app.settle();
-  const knownId = [...peeker.imports.keys()][before]!;
+/** Events about an import the system knows (finished, so each applies in full) and one it does not. */
+function eventsAbout(peeker: FakePeeker, knownId: string): EventSource {
   const known = { ...importEventData(peeker.getImport(knownId)!), completed_at: '2030-01-01T00:00:00Z' };
-  const source = eventSource(known, importEventData(peeker.addImport(['nobody-knows-acme.com'])));
-  const system: System = {
-    label: 'app',
-    app,
-    source,
-    // A new domain each time, into its own channel (posts are spaced per channel).
+  return eventSource(known, importEventData(peeker.addImport(['nobody-knows-acme.com'])));
+}
+
+function startBare(): Promise<Started> {
+  return startSystem('bolt', { BENCH_BOLT_WEBHOOKS: '1' }, async (app, peeker) => ({
+    label: 'bare',
+    source: eventsAbout(peeker, peeker.addImport(['known-acme.com']).id),
     body: (tag) => (index) =>
-      slashCommandBody(
-        `import acks-${tag.toLowerCase()}-${index}-acme.com in <#C${tag}${String(index).padStart(6, '0')}|customer>`,
-        app.slack.responseUrl(`acks-${tag}-${index}`),
-      ),
-    variants: { alone: emptyVariant(), webhooks: emptyVariant() },
-  };
-  return {
-    system,
-    stop: async () => {
-      await app.stop();
-      await slack.stop();
-      await peeker.stop();
-    },
-  };
+      slashCommandBody(`import bare-${tag}-${index}-acme.com`, app.slack.responseUrl(`bare-${tag}-${index}`)),
+  }));
+}
+
+function startPeeker(): Promise<Started> {
+  return startSystem('peeker', { PEEKER_RATE_LIMIT_PER_MINUTE: '100000' }, async (app, peeker) => {
+    // An import the app follows, so most events go through the whole apply path.
+    const before = peeker.imports.size;
+    await app.command('import known-acme.com in <#CKNOWN|customer>');
+    await app.settle();
+    return {
+      label: 'app',
+      source: eventsAbout(peeker, [...peeker.imports.keys()][before]!),
+      // A new domain each time, into its own channel (posts are spaced per channel).
+      body: (tag) => (index) =>
+        slashCommandBody(
+          `import acks-${tag.toLowerCase()}-${index}-acme.com in <#C${tag}${String(index).padStart(6, '0')}|customer>`,
+          app.slack.responseUrl(`acks-${tag}-${index}`),
+        ),
+    };
+  });
 }
 
 export const acksFirst: Benchmark = {
