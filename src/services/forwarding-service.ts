@@ -13,7 +13,7 @@ import type { ImportsRepo } from '../store/imports-repo.js';
 import type { LiveDomainsRepo } from '../store/live-domains-repo.js';
 import type { Audience, OrdersRepo } from '../store/orders-repo.js';
 import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
-import { renderForwardRefused } from '../views/forwarding-message.js';
+import { renderForwardElsewhere, renderForwardRefused } from '../views/forwarding-message.js';
 import { renderUsageError } from '../views/help.js';
 import { postFailureNotice } from '../views/import-feedback.js';
 import { peekerErrorText } from '../views/peeker-error.js';
@@ -134,6 +134,20 @@ export function createForwardingService(deps: {
     return { ok: true, domains: [...chosen].map(([domain, orderId]) => ({ domain, orderId })) };
   }
 
+  /**
+   * The domains not ordered or imported in `channelId`: a domain belongs to the channel of its
+   * order, or else of its latest import; one the app never saw there belongs elsewhere.
+   */
+  function notOfChannel(domains: { domain: string; orderId: string | null }[], channelId: string): string[] {
+    return domains
+      .filter(({ domain, orderId }) => {
+        const orderChannel = (orderId ? orders.get(orderId) : undefined)?.channelId;
+        if (orderChannel !== undefined) return orderChannel !== channelId;
+        return deps.imports.latestForDomain(domain)?.channelId !== channelId;
+      })
+      .map(({ domain }) => domain);
+  }
+
   /** Sends one batch unless Peeker already accepted it; records the job or why it was not sent. */
   async function sendBatch(
     requestId: number,
@@ -227,6 +241,16 @@ export function createForwardingService(deps: {
         return;
       }
       const audience = await deps.audienceOf(command.originChannelId).catch((): Audience => 'customer');
+      // The job message is posted where the command was typed: in a customer's channel it may only
+      // name that customer's domains, never another customer's.
+      const elsewhere =
+        audience === 'customer' ? notOfChannel(resolution.domains, command.originChannelId) : [];
+      if (elsewhere.length > 0) {
+        await deps.responder.tell(requester, renderForwardElsewhere(elsewhere));
+        deps.metrics?.commands.inc({ subcommand: 'forward', outcome: 'refused' });
+        deps.commands.finish(command.id, 'refused', deps.now());
+        return;
+      }
       tracker.createRequest(
         {
           commandId: command.id,

@@ -280,12 +280,13 @@ export function createForwardingTracker(deps: {
       for (const change of changes) {
         const domain = change.domain.toLowerCase();
         const orderId = liveDomains.get(domain)?.orderId ?? orders.latestIdForDomain(domain);
-        if (!orderId || !orders.get(orderId)) continue;
+        const order = orderId ? orders.get(orderId) : undefined;
+        if (!orderId || !order) continue;
         if (change.ok && url) liveDomains.setForwardingUrl(domain, url, now);
         outbox.queueReply(
           orderSubject(orderId),
           `order:${orderId}:forwarding:${eventId}:${domain}`,
-          renderForwardingReply(domain, url, change.ok, change.reason),
+          renderForwardingReply(order.audience, domain, url, change.ok, change.reason),
           now,
         );
         applied += 1;

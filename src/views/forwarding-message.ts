@@ -192,6 +192,7 @@ export function renderForwardingOrderReply(model: {
  * one reply per domain in the thread of the order that has it.
  */
 export function renderForwardingReply(
+  audience: ForwardingAudience,
   domain: string,
   url: string | null,
   ok: boolean,
@@ -202,8 +203,15 @@ export function renderForwardingReply(
       text: `↪️ ${escapeMrkdwn(domain)} now forwards to ${url ? escapeMrkdwn(url) : 'its new address'}.`,
     };
   }
+  // A customer sees plain words; Peeker's reason (free text from its API) stays in ops channels.
+  if (audience === 'customer') {
+    const known = reason ? REASONS[reason]?.customer : undefined;
+    return {
+      text: `⚠️ The forwarding of ${escapeMrkdwn(domain)} could not be changed${known ? ` (${known})` : ' yet'}. Our team is on it.`,
+    };
+  }
   return {
-    text: `⚠️ The forwarding of ${escapeMrkdwn(domain)} could not be changed${reason ? ` (${escapeMrkdwn(reason.replace(/_/g, ' '))})` : ''}.`,
+    text: `⚠️ The forwarding of ${escapeMrkdwn(domain)} could not be changed${reason ? `: ${forwardingFailureText(reason).what}` : ''}.`,
   };
 }
 
@@ -244,5 +252,15 @@ export function renderForwardRefused(problems: {
     lines.push(`• Orders with no connected domain yet: ${joinLimited(problems.emptyOrders.map(code), 10)}`);
   }
   const text = `❌ Nothing was changed. Forwarding can only change on connected domains:\n${lines.join('\n')}\nRemove these (or wait until they are connected) and run the command again.`;
+  return { text: truncate(text, LIMITS.messageText), blocks: [section(text)] };
+}
+
+/**
+ * `/peeker forward` typed in a customer's channel for domains of another channel: refused, since
+ * the job message there would show them to this customer.
+ */
+export function renderForwardElsewhere(domains: readonly string[]): RenderedMessage {
+  const names = joinLimited(domains.map(escapeMrkdwn), 30);
+  const text = `❌ Nothing was changed. This is a customer's channel, and the forwarding message posted here would show domains that were not ordered or imported in it: ${names}\nRun the command in your team's channel or in a direct message with the app, or leave those domains out.`;
   return { text: truncate(text, LIMITS.messageText), blocks: [section(text)] };
 }

@@ -192,6 +192,39 @@ describe('/peeker forward, end to end', () => {
     expect(jobMessage(h)).toBeUndefined();
   });
 
+  it("typed in a customer's channel, refuses another channel's domains before any call; its own are fine", async () => {
+    harness = await Harness.start();
+    const h = harness;
+    const other = await placeLiveOrder(h, { domains: ['other-acme.com'] });
+    // CCUST becomes a customer channel: nameserver instructions are posted there, then it orders.
+    await h.command('import cust-acme.com in <#CCUST|customer>');
+    await h.settle();
+    const own = await placeLiveOrder(h, { domains: ['own-acme.com'], channel: 'CCUST' });
+    h.peeker.clearRequests();
+
+    const refused = await h.command(`forward ${other.orderId} own-acme.com to ${URL}`, { channel: 'CCUST' });
+    await h.settle();
+    const answer = h
+      .responses(refused.responseKey)
+      .map((r) => allText(r))
+      .join('\n');
+    expect(answer).toContain('Nothing was changed');
+    expect(answer).toContain("This is a customer's channel");
+    expect(answer).toContain('other-acme.com');
+    expect(answer).not.toContain('own-acme.com');
+    expect(h.peeker.requestsTo('POST', '/domains/forwarding')).toHaveLength(0);
+    expect(jobMessage(h, 'CCUST')).toBeUndefined();
+
+    // The customer's own order, from its own channel: repointed, with customer wording there.
+    await h.command(`forward ${own.orderId} to ${URL}`, { channel: 'CCUST' });
+    await h.settle();
+    expect(h.peeker.requestsTo('POST', '/domains/forwarding')).toHaveLength(1);
+    const message = allText(jobMessage(h, 'CCUST'));
+    expect(message).toContain(`Forwarding to ${URL}`);
+    expect(message).not.toContain('other-acme.com');
+    expect(message).not.toContain('fwj_');
+  });
+
   it('a job Peeker refuses is shown with its code and request ID; a 5xx is sent again later', async () => {
     let offset = 0;
     harness = await Harness.start({ app: { now: () => Date.now() + offset } });

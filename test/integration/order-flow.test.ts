@@ -474,7 +474,9 @@ describe('domain events', () => {
     await h.settle();
     const replies = h.slack.replies('COPS', parent.ts).map((reply) => reply.text ?? '');
     expect(replies).toContain('↪️ a-acme.com now forwards to https://acme.com/new.');
-    expect(replies).toContain('⚠️ The forwarding of b-acme.com could not be changed (dns lookup failed).');
+    expect(replies).toContain(
+      '⚠️ The forwarding of b-acme.com could not be changed: not resolving (`dns_lookup_failed`).',
+    );
     expect(
       h.app.db.prepare('SELECT status FROM webhook_events WHERE event_id = ?').get(unrelated.id),
     ).toEqual({ status: 'ignored' });
