@@ -6,6 +6,7 @@ import { createFollowUpTick } from '../jobs/follow-up-tick.js';
 import { type RecurringJob, scheduleRecurring } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
 import { channelAccessProblem, createChannelAccessWarning } from '../slack/channel-access.js';
+import { isSharedChannel } from '../slack/channel-info.js';
 import { createHomePublisher, type HomePublisher } from '../slack/home-publisher.js';
 import type { SubjectHandlers } from '../slack/outbox-subjects.js';
 import { createPermalinks } from '../slack/permalinks.js';
@@ -152,8 +153,22 @@ export function createFollowUp(deps: FollowUpDeps) {
     now,
   });
 
+  // The digest names every customer's channel, domains and orders: never in a customer's channel.
+  let warnedCustomerChannel = false;
+  const isCustomerChannel = async (id: string): Promise<boolean> =>
+    deps.imports.hasImportsInChannel(id) || (await isSharedChannel(deps.client, id)) === true;
   const runDigest = async (run: (slots: DigestSlots) => unknown): Promise<void> => {
-    if (!slots || !deps.storage.check().writable) return;
+    if (!slots || !channelId || !deps.storage.check().writable) return;
+    if (await isCustomerChannel(channelId)) {
+      if (!warnedCustomerChannel) {
+        warnedCustomerChannel = true;
+        log.warn(
+          { channel: channelId, variable: 'DIGEST_CHANNEL' },
+          `DIGEST_CHANNEL ${channelId} is a customer's channel (shared through Slack Connect, or nameserver instructions were posted there): the digest lists every customer, so it is not posted there. Fix: point DIGEST_CHANNEL at an internal channel and restart; /peeker digest still works anywhere.`,
+        );
+      }
+      return;
+    }
     await permalinks.load();
     run(slots);
   };

@@ -67,4 +67,26 @@ describe('reminders, the digest and the Home board on their real schedules', () 
     const board = await h.slack.waitFor(() => h.slack.callsTo('views.publish')[0], 5000, 'the Home tab');
     expect(JSON.stringify(board.args.view)).toContain('⚠️ *stuck*');
   }, 40_000);
+
+  it("never posts the digest into a customer's channel; says so once, and /peeker digest still works", async () => {
+    harness = await Harness.start({
+      env: {
+        STUCK_AFTER_HOURS: '0.0003',
+        // A channel the customer reads: its nameserver instructions are posted there below.
+        DIGEST_CHANNEL: 'CCUST',
+        DIGEST_CRON: '* * * * * *',
+      },
+    });
+    const h = harness;
+    await h.command('import acme-mail.com in <#CCUST|acme>');
+    await h.settle();
+    // Stuck after about a second: each slot from then on has something to say.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await h.settle();
+    expect(allText(h.slack.messagesIn('CCUST'))).not.toContain('Imports waiting on the registrar');
+    expect(h.slack.messagesIn('CCUST')).toHaveLength(1);
+    const warnings = h.logs.filter((line) => line.includes("DIGEST_CHANNEL CCUST is a customer's channel"));
+    expect(warnings).toHaveLength(1);
+    expect(allText((await h.command('digest')).ack)).toContain('Imports waiting on the registrar');
+  }, 20_000);
 });
