@@ -170,6 +170,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     db,
     imports,
     outbox,
+    orders,
     pollIntervalSeconds: config.poll.importIntervalSeconds,
   });
   const importService = createImportService({

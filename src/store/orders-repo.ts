@@ -175,7 +175,19 @@ export function createOrdersRepo(db: Db) {
     "SELECT DISTINCT order_domains.domain FROM order_domains JOIN orders ON orders.id = order_domains.order_id WHERE orders.status NOT IN ('failed', 'cancelled')",
   );
 
+  const markChannelCustomer = db.prepare<[string], { id: string }>(
+    "UPDATE orders SET audience = 'customer' WHERE channel_id = ? AND audience = 'ops' RETURNING id",
+  );
+
   return {
+    /**
+     * A channel turned out to be a customer's (nameserver instructions were posted there): its
+     * orders are shown customer wording from now on. Returns the orders that changed. Never the
+     * other way: a customer channel does not become internal.
+     */
+    channelBecameCustomer(channelId: string): string[] {
+      return markChannelCustomer.all(channelId).map((row) => row.id);
+    },
     /** Inserts the order and its domains; false when it was already recorded (Peeker's 24 h dedupe returned it again). */
     insert(order: OrderRecord, domains: readonly string[]): boolean {
       const inserted = insertOrder.run(toOrderRow(order)).changes === 1;

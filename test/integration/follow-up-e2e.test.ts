@@ -83,7 +83,9 @@ describe('reminders, the digest and the Home board on their real schedules', () 
     // Stuck after about a second: each slot from then on has something to say.
     await new Promise((resolve) => setTimeout(resolve, 3500));
     await h.settle();
-    expect(allText(h.slack.messagesIn('CCUST'))).not.toContain('Imports waiting on the registrar');
+    expect(h.slack.messagesIn('CCUST').map(allText).join('\n')).not.toContain(
+      'Imports waiting on the registrar',
+    );
     expect(h.slack.messagesIn('CCUST')).toHaveLength(1);
     const warnings = h.logs.filter((line) => line.includes("DIGEST_CHANNEL CCUST is a customer's channel"));
     expect(warnings).toHaveLength(1);

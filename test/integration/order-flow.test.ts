@@ -543,6 +543,23 @@ describe('pending actions', () => {
     expect(allText((await h.command(`pending ${orderId}`)).ack)).toContain('No open actions');
   });
 
+  it('an order placed in a channel that later gets nameserver instructions is shown customer wording from then on', async () => {
+    harness = await Harness.start();
+    const h = harness;
+    await placeOrderThroughSlack(h, { channel: 'CNEW', input: { domainsText: 'a-acme.com b-acme.com' } });
+    const parent = await waitForOrderMessage(h, 'CNEW');
+    const orderId = placedOrderId(h);
+    expect(allText(h.slack.message('CNEW', parent.ts))).toContain('Cost');
+    expect(allText(h.slack.message('CNEW', parent.ts))).toContain(orderId);
+
+    await h.command('import late-acme.com in <#CNEW|customer>');
+    await h.settle();
+    const now = allText(h.slack.message('CNEW', parent.ts));
+    expect(now).not.toContain('Cost');
+    expect(now).not.toContain(orderId);
+    expect(now).toContain('0/2 domains connected');
+  });
+
   it('keeps the fix out of a customer channel and sends it to the person who ordered', async () => {
     harness = await Harness.start();
     const h = harness;
