@@ -74,8 +74,14 @@ const REGISTRAR_STEPS = [
   '3. Save. Most registrars apply the change within a few hours (it can take up to 48 h). Nothing else needs to change — we check automatically and update this message.',
 ].join('\n');
 
-/** Peeker's failed-row reasons, in words a customer understands. Unknown codes are shown as words. */
-export function describeFailureReason(reason: string | null | undefined): string {
+/**
+ * Peeker's failed-row reasons, in words a customer understands. An unknown code is shown as words
+ * to the ops person; a customer sees a plain "not accepted" instead (the code may be internal).
+ */
+export function describeFailureReason(
+  reason: string | null | undefined,
+  audience: 'ops' | 'customer' = 'ops',
+): string {
   const known: Record<string, string> = {
     not_root_domain: 'not a root domain (use the main domain, e.g. acme.com)',
     invalid: 'not a valid domain name',
@@ -88,7 +94,9 @@ export function describeFailureReason(reason: string | null | undefined): string
     registrar_lock: 'locked at the registrar',
   };
   if (!reason) return 'rejected';
-  return known[reason] ?? reason.replace(/[_-]+/g, ' ');
+  const words = known[reason];
+  if (words) return words;
+  return audience === 'customer' ? 'not accepted (our team will follow up)' : reason.replace(/[_-]+/g, ' ');
 }
 
 function domainLine(domain: ImportMessageModel['domains'][number]): string {
@@ -430,7 +438,7 @@ export function renderImportMessage(model: ImportMessageModel): RenderedMessage 
           `*Not imported*\n${joinLimited(
             failed.map(
               (domain) =>
-                `❌ ${escapeMrkdwn(domain.domain)} — ${escapeMrkdwn(describeFailureReason(domain.failureReason))}`,
+                `❌ ${escapeMrkdwn(domain.domain)} — ${escapeMrkdwn(describeFailureReason(domain.failureReason, 'customer'))}`,
             ),
             FAILED_SHOWN,
             '\n',
@@ -512,7 +520,7 @@ export function renderImportReply(
             newlyFailed
               .map(
                 (domain) =>
-                  `❌ ${escapeMrkdwn(domain.domain)} could not be imported: ${escapeMrkdwn(describeFailureReason(domain.failureReason))}.`,
+                  `❌ ${escapeMrkdwn(domain.domain)} could not be imported: ${escapeMrkdwn(describeFailureReason(domain.failureReason, 'customer'))}.`,
               )
               .join('\n'),
             LIMITS.messageText,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blockTextLength } from '../../src/views/blocks.js';
 import {
   type DomainDnsView,
+  describeFailureReason,
   domainsFitInMessage,
   type ImportMessageModel,
   renderDomainListReplies,
@@ -181,5 +182,31 @@ describe('the DNS lines within the message budget', () => {
     expect(text).toContain('⚠️ 125 on another Cloudflare account');
     expect(text).toContain('Not switched yet: a-rather-long-customer-domain-1.com');
     expect(text).toContain('how to change nameservers at GoDaddy');
+  });
+});
+
+describe('failed rows in the customer’s message', () => {
+  it('shows known reasons in words, and an unknown Peeker code to no customer', () => {
+    const text = shown(
+      model(
+        { 'ok.com': undefined },
+        {
+          domains: [
+            { domain: 'ok.com', state: 'pending', failureReason: null },
+            { domain: 'locked.com', state: 'failed', failureReason: 'registrar_lock' },
+            { domain: 'odd.com', state: 'failed', failureReason: 'partner_quota_exceeded' },
+          ],
+        },
+      ),
+    );
+    expect(text).toContain('locked at the registrar');
+    expect(text).toContain('odd.com');
+    expect(text).not.toContain('quota');
+    expect(text).toContain('not accepted (our team will follow up)');
+  });
+
+  it('the ops person still sees the unknown code in words', () => {
+    expect(describeFailureReason('partner_quota_exceeded')).toBe('partner quota exceeded');
+    expect(describeFailureReason('partner_quota_exceeded', 'customer')).not.toContain('quota');
   });
 });
