@@ -193,6 +193,16 @@ export function createForwardingService(deps: {
           },
           deps.now(),
         );
+        // A customer's channel shows only that the change failed; the requester gets the details.
+        if (request.audience === 'customer') {
+          const names = forwarding.domainsOfBatch(requestId, batchNumber).map((row) => row.domain);
+          const what = names.length === 1 ? (names[0] ?? '') : `${names.length} domains`;
+          const text = peekerErrorText(
+            `repoint ${what} to ${request.url} (from <#${request.channelId}>)`,
+            info,
+          );
+          await deps.responder.dm(request.requestedBy, { text, blocks: [section(text)] }).catch(() => false);
+        }
         return 'rejected';
       }
       tracker.deferBatch(

@@ -223,6 +223,24 @@ describe('/peeker forward, end to end', () => {
     expect(message).toContain(`Forwarding to ${URL}`);
     expect(message).not.toContain('other-acme.com');
     expect(message).not.toContain('fwj_');
+
+    // Refused by Peeker: the channel hears only that it failed; the requester gets why, by DM.
+    h.peeker.failNext(
+      { method: 'POST', path: '/domains/forwarding' },
+      { status: 400, code: 'invalid_target', message: 'Target is not allowed', field: 'forwarding_url' },
+    );
+    await h.command(`forward own-acme.com to https://acme.com/other`, { channel: 'CCUST' });
+    await h.settle();
+    const inChannel = h.slack
+      .messagesIn('CCUST')
+      .map(allText)
+      .filter((text) => text.includes('acme.com/other'))
+      .join('\n');
+    expect(inChannel).toContain('acme.com/other');
+    expect(inChannel).not.toContain('invalid_target');
+    const dm = h.slack.messagesIn('UOPS').find((m) => allText(m).includes('acme.com/other'));
+    expect(allText(dm)).toContain('invalid_target');
+    expect(allText(dm)).toContain('Target is not allowed');
   });
 
   it('a job Peeker refuses is shown with its code and request ID; a 5xx is sent again later', async () => {
