@@ -1,40 +1,34 @@
 import type { AddressInfo } from 'node:net';
 import * as commandListeners from './commands/index.js';
 import { type Config, secretsOf } from './config.js';
-import { createDnsLookup } from './dns/resolver.js';
-import { createHealthCheck } from './http/health.js';
+import { createRoutes } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
-import { createWebhookRoute } from './http/webhook-route.js';
 import * as interactionListeners from './interactions/index.js';
-import { createDnsChecks } from './jobs/dns-checks.js';
 import { pollChanges } from './jobs/poll-changes.js';
 import { checksPerTick, createPollTick } from './jobs/poll-tick.js';
 import { cronPeriodMs, type RecurringJob, scheduleRecurring } from './jobs/scheduler.js';
 import { createTaskWorker } from './jobs/task-worker.js';
 import { type BackgroundGate, createBackgroundGate } from './lib/background-gate.js';
+import { withTimeout } from './lib/with-timeout.js';
 import { createLogger, type Logger, SecretScrubber } from './logger.js';
-import { createMetrics, dnsMetricsOf, type Metrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createPeekerClient, type PeekerClient } from './peeker/client.js';
 import { createPeekerEnvironment } from './peeker/environment.js';
-import { BundleCache } from './services/bundle-cache.js';
 import { createBuyingAndCancelling } from './services/buying-and-cancelling.js';
 import { createChangeSubjects } from './services/change-subjects.js';
 import { createChannelAudience } from './services/channel-audience.js';
 import { createCommandRunner } from './services/command-runner.js';
-import { createDnsHealthWatch } from './services/dns-health.js';
+import { createDnsInsight } from './services/dns-insight.js';
 import { withDomainDirectory } from './services/domain-directory.js';
 import { createFollowUp } from './services/follow-up.js';
-import { createImportDnsRecorder } from './services/import-dns.js';
 import { createImportEventHandlers } from './services/import-events.js';
 import { createImportService, importCommand } from './services/import-service.js';
 import { createImportTracker } from './services/import-tracker.js';
 import { createLiveDomainChanges } from './services/live-domain-changes.js';
 import { createOrderEventHandlers } from './services/order-events.js';
-import { createOrderFormSession } from './services/order-form-session.js';
-import { createOrderPlacement } from './services/order-placement.js';
 import { createOrderTracker } from './services/order-tracker.js';
+import { createOrdering } from './services/ordering.js';
 import { createOutboxSubjects } from './services/outbox-subjects.js';
-import { PasswordVault } from './services/password-vault.js';
 import { createWebhookProcessor } from './services/webhook-processor.js';
 import { createBoltApp } from './slack/bolt-app.js';
 import { createModals } from './slack/modals.js';
@@ -92,14 +86,18 @@ export function createPeekerApp(options: PeekerAppOptions) {
     pendingWebhookEvents: () => webhookEvents.pendingCount(),
   });
 
-  // DNS: the app's own lookups (bounded, cached for the poll interval, never throwing).
-  const dnsRepo = repos.dns;
-  const dnsLookup = createDnsLookup({
-    servers: config.dnsResolvers,
-    cacheTtlMs: config.poll.importIntervalSeconds * 1000,
+  // DNS: the app's own lookups and the checks of waiting imports and connected domains.
+  const dns = createDnsInsight({
+    db,
+    repos,
+    resolvers: config.dnsResolvers,
+    intervalMs: config.poll.importIntervalSeconds * 1000,
+    metrics,
+    logger,
     now,
-    metrics: dnsMetricsOf(metrics),
+    gate,
   });
+  const dnsRepo = repos.dns;
 
   // Peeker.
   const peeker: PeekerClient = createPeekerClient({
@@ -209,42 +207,19 @@ export function createPeekerApp(options: PeekerAppOptions) {
     now,
   });
   const audienceOf = createChannelAudience({ imports, client: bolt.client });
-  const bundles = new BundleCache(peeker, now);
-  const vault = new PasswordVault();
-  const orderForm = createOrderFormSession({
-    drafts,
-    orders,
-    actions,
-    imports,
-    bundles,
-    vault,
-    modals,
-    orderDomains: buying.orderDomains,
-    picks: repos.picks,
-    files: buying.slackFiles,
-    metrics,
-    approvers: config.orderApprovers,
-    askSmartleadLogin: !config.smartleadDefaultLogin,
-    defaultLoginEmail: config.smartleadDefaultLogin?.email,
-    isSandbox,
-    now,
-  });
-  const orderPlacement = createOrderPlacement({
-    drafts,
-    orders,
-    tracker: orderTracker,
+  const { bundles, orderForm, orderPlacement } = createOrdering({
+    config,
+    repos,
+    orderTracker,
+    buying,
     peeker,
     publisher,
     responder,
     modals,
-    vault,
     audienceOf,
-    outbox,
-    logger: logger.child({ component: 'orders' }),
     scrubber,
+    logger,
     metrics,
-    approvers: config.orderApprovers,
-    defaultLogin: config.smartleadDefaultLogin,
     isSandbox,
     now,
   });
@@ -325,33 +300,6 @@ export function createPeekerApp(options: PeekerAppOptions) {
     signal: pollAbort.signal,
     pollChanges: (options) => pollChanges(changes.pollDeps, options),
   });
-  // DNS checks run beside the poll loop, on their own schedule and budget, never inside a tick.
-  const dnsChecks = createDnsChecks({
-    lookup: dnsLookup,
-    dns: dnsRepo,
-    imports,
-    recordImport: createImportDnsRecorder({
-      db,
-      imports,
-      dns: dnsRepo,
-      outbox,
-      intervalMs: config.poll.importIntervalSeconds * 1000,
-    }),
-    health: createDnsHealthWatch({
-      db,
-      dns: dnsRepo,
-      imports,
-      outbox,
-      lookup: dnsLookup,
-      logger: logger.child({ component: 'dns-health' }),
-      now,
-    }),
-    onQueued: (listener) => outbox.onQueued(listener),
-    logger: logger.child({ component: 'dns' }),
-    now,
-    gate,
-  });
-
   // Listeners and routes.
   commandListeners.register(bolt, {
     commands,
@@ -367,7 +315,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     metrics,
     isSandbox,
     now,
-    dns: { lookup: dnsLookup, repo: dnsRepo },
+    dns: { lookup: dns.lookup, repo: dnsRepo },
     cancellation: buying.cancellation,
     nudges: followUp.commands.nudges,
     digest: followUp.commands.digest,
@@ -396,33 +344,18 @@ export function createPeekerApp(options: PeekerAppOptions) {
     },
   });
   const server = createHttpServer(
-    {
-      ...(httpListener ? { slackEvents: httpListener } : {}),
-      peekerWebhooks: createWebhookRoute({
-        secrets: config.peeker.webhookSecrets,
-        events: webhookEvents,
-        logger,
-        metrics,
-        onStored: () => webhooks.notify(),
-        storage,
-        now,
-      }),
-      health: createHealthCheck({
-        db,
-        storage,
-        slackMode: config.slack.mode,
-        peekerEnvironment: environment.name,
-        queues: () => ({
-          slack_outbox: outbox.queueDepth(),
-          webhook_events_pending: webhookEvents.pendingCount(),
-          commands_pending: commands.pending().length,
-        }),
-      }),
-      metrics: async () => ({
-        contentType: metrics.registry.contentType,
-        body: await metrics.registry.metrics(),
-      }),
-    },
+    createRoutes({
+      slackEvents: httpListener,
+      webhookSecrets: config.peeker.webhookSecrets,
+      onWebhookStored: () => webhooks.notify(),
+      db,
+      repos,
+      slackMode: config.slack.mode,
+      peekerEnvironment: environment.name,
+      metrics,
+      logger,
+      now,
+    }),
     logger,
     {},
     gate,
@@ -445,9 +378,9 @@ export function createPeekerApp(options: PeekerAppOptions) {
     /** The availability checker's counters (calls, cache hits…), for the `find` benchmark. */
     availabilityStats: buying.availability.stats,
     /** Runs the DNS checks that are due now and waits for them (tests, benchmarks). */
-    dnsChecksNow: dnsChecks.runNow,
+    dnsChecksNow: dns.checks.runNow,
     /** The DNS checks' totals and the lookup service's queries in flight, queued and cached. */
-    dnsStats: dnsChecks.stats,
+    dnsStats: dns.checks.stats,
     /** Slack posts, replies and edits not yet sent. */
     outboxDepth: () => outbox.queueDepth(),
     /** Reminders, the digest and the Home boards: `followUpOnce`, `home.refreshNow`, `digest` (tests). */
@@ -474,7 +407,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
         .resume()
         .catch((error: unknown) => logger.error({ err: error }, 'resuming cancellations failed'));
       void changes.resume().catch((error: unknown) => logger.error({ err: error }, 'resuming swaps failed'));
-      dnsChecks.start();
+      dns.checks.start();
       followUp.start();
       pollJob = scheduleRecurring('poll', config.poll.cron, async () => void (await pollOnce()), logger);
       void environment.detect();
@@ -498,10 +431,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
       pollAbort.abort(new Error('shutting down'));
       await pollJob?.stop();
       await withTimeout(followUp.stop(), 5_000);
-      // Lookups on the wire are cancelled: the DNS pass ends at once, recording nothing more.
-      const dnsStopped = dnsChecks.stop();
-      dnsLookup.close();
-      await withTimeout(dnsStopped, 5_000);
+      await withTimeout(dns.stop(), 5_000);
       runner.stopAccepting();
       await withTimeout(runner.idle(), 10_000);
       await withTimeout(buying.cancellation.stop(), 5_000);
@@ -520,14 +450,3 @@ export function createPeekerApp(options: PeekerAppOptions) {
 }
 
 export type PeekerApp = ReturnType<typeof createPeekerApp>;
-
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise.catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
-}

@@ -1,5 +1,5 @@
 import { checkDomainDns } from '../dns/check-domain.js';
-import type { MailProvider } from '../dns/mail-check.js';
+import type { MailProvider } from '../dns/mail-providers.js';
 import type { DnsLookup } from '../dns/resolver.js';
 import { normalizeDomain, validateRootDomain } from '../parsing/domains.js';
 import { assignedNameserversOf } from '../services/import-dns.js';

@@ -1,9 +1,26 @@
-import { classifyNameservers } from './nameserver-state.js';
-import { guessRegistrar, type RegistrarEntry } from './registrars.js';
+/**
+ * The `/peeker dns` mail-DNS check: puts the record reports from `mail-records.ts` together and
+ * turns what is wrong into problems with fixes, against what a connected domain's provider expects.
+ */
+import {
+  isGoogleMx,
+  isMicrosoftMx,
+  type MailProvider,
+  type ProviderExpectations,
+  providerExpectations,
+  providerName,
+} from './mail-providers.js';
+import {
+  type DmarcReport,
+  dmarcReport,
+  type MxReport,
+  mxReport,
+  type NsReport,
+  nsReport,
+  type SpfReport,
+  spfReport,
+} from './mail-records.js';
 import { type DnsAnswer, type DnsErrorCode, type MxRecord, normalizeHostname } from './resolver.js';
-
-/** The mailbox provider a connected domain is set up for. */
-export type MailProvider = 'google' | 'microsoft';
 
 /** The answers `/peeker dns <domain>` looks at; the caller runs the four lookups (in parallel). */
 export interface MailCheckInput {
@@ -24,49 +41,6 @@ export interface MailCheckOptions {
 }
 
 export type MailCheckName = 'ns' | 'mx' | 'spf' | 'dmarc';
-
-export type NsReport =
-  | {
-      status: 'found';
-      nameservers: string[];
-      /** Whether they are exactly the assigned ones; undefined when the app does not know them. */
-      matchesAssigned?: boolean;
-      registrar?: RegistrarEntry;
-    }
-  | { status: 'not_found' }
-  | { status: 'unknown'; code: DnsErrorCode };
-
-export type MxProvider = 'google' | 'microsoft' | 'other' | 'mixed';
-
-export type MxReport =
-  | { status: 'none' }
-  /** A single MX of "." (RFC 7505): the domain says it accepts no mail at all. */
-  | { status: 'null_mx' }
-  | { status: 'found'; provider: MxProvider; hosts: MxRecord[] }
-  | { status: 'unknown'; code: DnsErrorCode };
-
-export type SpfAll = '+all' | '-all' | '~all' | '?all';
-
-export type SpfReport =
-  | { status: 'none' }
-  | {
-      status: 'one';
-      record: string;
-      includesGoogle: boolean;
-      includesMicrosoft: boolean;
-      /** The record's `all` term, when it has one. */
-      all?: SpfAll;
-    }
-  | { status: 'multiple'; records: string[] }
-  | { status: 'unknown'; code: DnsErrorCode };
-
-export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
-
-export type DmarcReport =
-  | { status: 'none' }
-  | { status: 'found'; record: string; policy?: DmarcPolicy }
-  | { status: 'multiple'; records: string[] }
-  | { status: 'unknown'; code: DnsErrorCode };
 
 export type MailProblemKind =
   | 'domain_not_found'
@@ -94,16 +68,6 @@ export interface MailProblem {
   helpUrl?: string;
 }
 
-/** What the provider expects to see, for a connected domain. */
-export interface ProviderExpectations {
-  provider: MailProvider;
-  mx: MxRecord[];
-  /** The SPF `include:` the provider needs. */
-  spfInclude: string;
-  /** A complete SPF record to use when there is none. */
-  spfRecord: string;
-}
-
 export interface MailCheckReport {
   domain: string;
   ns: NsReport;
@@ -114,107 +78,6 @@ export interface MailCheckReport {
   /** Checks whose lookup failed just now ("couldn't check"); not problems with the domain. */
   unchecked: Array<{ check: MailCheckName; code: DnsErrorCode }>;
   expected?: ProviderExpectations;
-}
-
-const GOOGLE_SPF = '_spf.google.com';
-const MICROSOFT_SPF = 'spf.protection.outlook.com';
-
-/** Suffix match on label boundaries: `host` is `suffix` or ends with `.suffix`. */
-const under = (host: string, suffix: string) => host === suffix || host.endsWith(`.${suffix}`);
-
-/**
- * Google Workspace MX hosts: `smtp.google.com` (the single record Google now recommends),
- * `aspmx.l.google.com` and its `alt*` siblings, and the older `aspmx*.googlemail.com`
- * (https://support.google.com/a/answer/174125).
- */
-function isGoogleMx(host: string): boolean {
-  return host === 'smtp.google.com' || under(host, 'aspmx.l.google.com') || under(host, 'googlemail.com');
-}
-
-/**
- * Microsoft 365 MX hosts: `<domain-key>.mail.protection.outlook.com`, or `*.mx.microsoft` for
- * domains set up with DNSSEC-capable inbound mail
- * (https://learn.microsoft.com/en-us/microsoft-365/admin/get-help-with-domains/create-dns-records-at-any-dns-hosting-provider).
- */
-function isMicrosoftMx(host: string): boolean {
-  return under(host, 'mail.protection.outlook.com') || under(host, 'mx.microsoft');
-}
-
-function mxProviderOf(hosts: readonly MxRecord[]): MxProvider {
-  const kinds = new Set(
-    hosts.map(({ exchange }) =>
-      isGoogleMx(exchange) ? 'google' : isMicrosoftMx(exchange) ? 'microsoft' : 'other',
-    ),
-  );
-  if (kinds.size !== 1) return 'mixed';
-  const [only] = kinds;
-  return only ?? 'other';
-}
-
-/** What Google or Microsoft expect, from their setup guides. */
-export function providerExpectations(domain: string, provider: MailProvider): ProviderExpectations {
-  if (provider === 'google') {
-    return {
-      provider,
-      mx: [{ exchange: 'smtp.google.com', priority: 1 }],
-      spfInclude: GOOGLE_SPF,
-      spfRecord: `v=spf1 include:${GOOGLE_SPF} ~all`,
-    };
-  }
-  // Microsoft's domain key is the domain with dots turned into dashes; the admin center shows the exact host.
-  const key = normalizeHostname(domain).replace(/\./g, '-');
-  return {
-    provider,
-    mx: [{ exchange: `${key}.mail.protection.outlook.com`, priority: 0 }],
-    spfInclude: MICROSOFT_SPF,
-    spfRecord: `v=spf1 include:${MICROSOFT_SPF} -all`,
-  };
-}
-
-const providerName = (provider: MailProvider) =>
-  provider === 'google' ? 'Google Workspace' : 'Microsoft 365';
-
-/** An SPF record is a TXT record that is exactly `v=spf1` or starts with `v=spf1 ` (RFC 7208 §4.5). */
-const isSpf = (text: string) => /^v=spf1(\s|$)/i.test(text.trim());
-
-/** A DMARC record's first tag is `v=DMARC1` (RFC 7489 §6.4); other TXT records at `_dmarc` are ignored. */
-const isDmarc = (text: string) => /^v\s*=\s*DMARC1\s*(;|$)/i.test(text.trim());
-
-function parseSpf(record: string): Extract<SpfReport, { status: 'one' }> {
-  const terms = record.trim().toLowerCase().split(/\s+/).slice(1);
-  const includes = new Set(
-    terms.filter((term) => /^[+]?include:/.test(term)).map((term) => term.replace(/^[+]?include:/, '')),
-  );
-  const allTerm = terms.find((term) => /^[+\-~?]?all$/.test(term));
-  const report: Extract<SpfReport, { status: 'one' }> = {
-    status: 'one',
-    record: record.trim(),
-    includesGoogle: includes.has(GOOGLE_SPF),
-    includesMicrosoft: includes.has(MICROSOFT_SPF),
-  };
-  if (allTerm !== undefined) report.all = toSpfAll(allTerm);
-  return report;
-}
-
-function toSpfAll(term: string): SpfAll {
-  switch (term[0]) {
-    case '-':
-      return '-all';
-    case '~':
-      return '~all';
-    case '?':
-      return '?all';
-    default:
-      return '+all';
-  }
-}
-
-function parseDmarcPolicy(record: string): DmarcPolicy | undefined {
-  for (const part of record.split(';')) {
-    const [tag = '', value = ''] = part.split('=').map((piece) => piece.trim().toLowerCase());
-    if (tag === 'p' && (value === 'none' || value === 'quarantine' || value === 'reject')) return value;
-  }
-  return undefined;
 }
 
 /**
@@ -372,79 +235,4 @@ export function checkMailDns(input: MailCheckInput, options: MailCheckOptions = 
   const report: MailCheckReport = { domain, ns, mx, spf, dmarc, problems, unchecked };
   if (expected) report.expected = expected;
   return report;
-}
-
-function nsReport(answer: DnsAnswer<string>, assigned: readonly string[] | undefined): NsReport {
-  switch (answer.status) {
-    case 'nxdomain':
-    case 'nodata':
-      return { status: 'not_found' };
-    case 'error':
-      return { status: 'unknown', code: answer.code };
-    case 'ok': {
-      const nameservers = [...new Set(answer.records.map(normalizeHostname))].sort();
-      const report: NsReport = { status: 'found', nameservers };
-      const registrar = guessRegistrar(nameservers);
-      if (registrar) report.registrar = registrar;
-      if (assigned && assigned.length > 0) {
-        report.matchesAssigned = classifyNameservers(assigned, answer).state === 'pointing';
-      }
-      return report;
-    }
-  }
-}
-
-function mxReport(answer: DnsAnswer<MxRecord>): MxReport {
-  switch (answer.status) {
-    case 'nxdomain':
-    case 'nodata':
-      return { status: 'none' };
-    case 'error':
-      return { status: 'unknown', code: answer.code };
-    case 'ok': {
-      const hosts = answer.records.map((record) => ({
-        exchange: normalizeHostname(record.exchange),
-        priority: record.priority,
-      }));
-      // RFC 7505 §3: a null MX is a single record whose exchange is the root (".", empty once normalised).
-      const usable = hosts.filter((host) => host.exchange !== '');
-      if (usable.length === 0) return { status: 'null_mx' };
-      return { status: 'found', provider: mxProviderOf(usable), hosts: usable };
-    }
-  }
-}
-
-function spfReport(answer: DnsAnswer<string>): SpfReport {
-  switch (answer.status) {
-    case 'nxdomain':
-    case 'nodata':
-      return { status: 'none' };
-    case 'error':
-      return { status: 'unknown', code: answer.code };
-    case 'ok': {
-      const records = answer.records.filter(isSpf);
-      const [only] = records;
-      if (only === undefined) return { status: 'none' };
-      if (records.length > 1) return { status: 'multiple', records };
-      return parseSpf(only);
-    }
-  }
-}
-
-function dmarcReport(answer: DnsAnswer<string>): DmarcReport {
-  switch (answer.status) {
-    case 'nxdomain':
-    case 'nodata':
-      return { status: 'none' };
-    case 'error':
-      return { status: 'unknown', code: answer.code };
-    case 'ok': {
-      const records = answer.records.filter(isDmarc).map((record) => record.trim());
-      const [only] = records;
-      if (only === undefined) return { status: 'none' };
-      if (records.length > 1) return { status: 'multiple', records };
-      const policy = parseDmarcPolicy(only);
-      return policy ? { status: 'found', record: only, policy } : { status: 'found', record: only };
-    }
-  }
 }

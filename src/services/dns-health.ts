@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { checkDomainDns } from '../dns/check-domain.js';
-import type { MailCheckName, MailCheckReport, MailProblemKind, MailProvider } from '../dns/mail-check.js';
+import type { MailCheckName, MailCheckReport, MailProblemKind } from '../dns/mail-check.js';
+import type { MailProvider } from '../dns/mail-providers.js';
 import type { DnsLookup } from '../dns/resolver.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../store/database.js';

@@ -11,7 +11,8 @@ import type {
   NameserverGroup,
 } from '../store/imports-repo.js';
 import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
-import type { DomainDnsView, ImportMessageModel } from '../views/import-message.js';
+import type { DomainDnsView } from '../views/import-dns-lines.js';
+import type { ImportMessageModel } from '../views/import-message.js';
 
 /** Phases in which the customer still has to change nameservers, so their DNS is worth a look. */
 const WAITING_PHASES: ReadonlySet<ImportPhase> = new Set(['awaiting_dns', 'waiting_on_registrar']);

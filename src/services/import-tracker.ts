@@ -4,12 +4,8 @@ import type { Db } from '../store/database.js';
 import type { ImportDomain, ImportRecord, ImportsRepo } from '../store/imports-repo.js';
 import type { OrdersRepo } from '../store/orders-repo.js';
 import type { OutboxSubject, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
-import {
-  type ImportMessageModel,
-  type ImportReplyKind,
-  renderDomainListReplies,
-  renderImportReply,
-} from '../views/import-message.js';
+import type { ImportMessageModel } from '../views/import-message.js';
+import { type ImportReplyKind, renderDomainListReplies, renderImportReply } from '../views/import-replies.js';
 import {
   type ImportChange,
   type ImportObservation,

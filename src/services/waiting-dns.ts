@@ -1,5 +1,5 @@
 import type { DnsRepo } from '../store/dns-repo.js';
-import type { DomainDnsView } from '../views/import-message.js';
+import type { DomainDnsView } from '../views/import-dns-lines.js';
 import { dnsView } from './import-dns.js';
 
 /**

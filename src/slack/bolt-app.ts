@@ -69,7 +69,7 @@ export function createBoltApp(
     // Reconnects at once when Slack retires the connection or the link drops; pong timeouts stay
     // generous (15 s: the 5 s default drops healthy links on busy machines,
     // https://github.com/slackapi/bolt-js/issues/2196) without delaying reconnects.
-    // See socket-receiver.ts.
+    // See socket-receiver.ts and socket-supervisor.ts.
     const receiver = new ResilientSocketModeReceiver({
       appToken: config.slack.appToken,
       logger,

@@ -5,8 +5,9 @@ import { code, context, escapeMrkdwn, joinLimited, section, truncate } from './t
 
 /**
  * `/peeker dns <domain>` (an ephemeral report for the ops person) and the health watch's thread
- * replies. The models mirror `dns/mail-check.ts`'s report, which views cannot import; everything
- * in them came from DNS or from our own wording, and all of it is escaped.
+ * replies. The models mirror `dns/mail-check.ts`'s report (and the record reports of
+ * `dns/mail-records.ts`), which views cannot import; everything in them came from DNS or from our
+ * own wording, and all of it is escaped.
  */
 export interface DnsRegistrarView {
   name: string;

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { SUBCOMMANDS } from '../parsing/command-text.js';
+import { SUBCOMMANDS } from '../parsing/subcommands.js';
 import type { RenderedMessage } from './blocks.js';
 import { context, cutToLength, escapeMrkdwn, section } from './text.js';
 

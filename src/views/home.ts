@@ -1,7 +1,8 @@
 import type { HomeView, KnownBlock } from '@slack/types';
-import { SUBCOMMANDS } from '../parsing/command-text.js';
+import { SUBCOMMANDS } from '../parsing/subcommands.js';
 import { hoursText } from './digest.js';
-import type { DomainDnsView, ImportMessagePhase } from './import-message.js';
+import type { DomainDnsView } from './import-dns-lines.js';
+import type { ImportMessagePhase } from './import-message.js';
 import { LIMITS } from './limits.js';
 import { type ActionView, type OrderMessageStatus, renderActionNotice } from './order-message.js';
 import {

@@ -1,8 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import type { RenderedMessage } from './blocks.js';
+import {
+  type DnsDetail,
+  type DomainDnsView,
+  dnsDomainLine,
+  dnsSummary,
+  domainLine,
+  hasDnsFindings,
+  registrarHelp,
+} from './import-dns-lines.js';
 import { LIMITS } from './limits.js';
 import {
-  code,
   context,
   divider,
   escapeMrkdwn,
@@ -27,25 +35,6 @@ export type ImportMessagePhase =
   | 'waiting_on_registrar'
   | 'verified'
   | 'failed';
-
-/** A registrar (or DNS host) and its own "change nameservers" help page. */
-export interface RegistrarLink {
-  name: string;
-  helpUrl: string;
-}
-
-/**
- * What the app's own DNS check found for a domain still waiting (absent until a check answered):
- * pointing at the assigned nameservers; still elsewhere (its current nameservers, and the
- * registrar guessed from them); at Cloudflare but another account's pair; not in DNS at all; or
- * not checkable just now.
- */
-export type DomainDnsView =
-  | { state: 'pointing' }
-  | { state: 'elsewhere'; current: string[]; registrar?: RegistrarLink }
-  | { state: 'other_cloudflare'; current: string[]; registrar?: RegistrarLink }
-  | { state: 'not_found' }
-  | { state: 'unknown' };
 
 export interface ImportMessageModel {
   phase: ImportMessagePhase;
@@ -99,108 +88,6 @@ export function describeFailureReason(
   return audience === 'customer' ? 'not accepted (our team will follow up)' : reason.replace(/[_-]+/g, ' ');
 }
 
-function domainLine(domain: ImportMessageModel['domains'][number]): string {
-  const icon = domain.state === 'verified' ? '✅' : domain.state === 'failed' ? '❌' : '⏳';
-  return `${icon} ${escapeMrkdwn(domain.domain)}`;
-}
-
-/**
- * How much of the DNS check a domain line carries: `rich` names the current nameservers, `short`
- * only what to do, `none` is the plain line (the message falls back when the richer one is too long).
- */
-type DnsDetail = 'rich' | 'short' | 'none';
-
-/** Nameservers a customer can compare with their registrar's page: the first few, as code. */
-function nameserverList(hosts: readonly string[]): string {
-  const shown = hosts.slice(0, 4).map(code).join(', ');
-  return hosts.length > 4 ? `${shown} +${hosts.length - 4} more` : shown;
-}
-
-/** One domain with what the DNS check found, at the given detail. */
-function dnsDomainLine(domain: ImportMessageModel['domains'][number], detail: DnsDetail): string {
-  const dns = domain.dns;
-  if (detail === 'none' || domain.state !== 'pending' || !dns) return domainLine(domain);
-  const name = escapeMrkdwn(domain.domain);
-  switch (dns.state) {
-    case 'pointing':
-      return `✅ ${name} — nameservers set`;
-    case 'elsewhere': {
-      const at = dns.registrar ? ` (${escapeMrkdwn(dns.registrar.name)})` : '';
-      return detail === 'rich'
-        ? `⏳ ${name} — still at ${nameserverList(dns.current)}${at}`
-        : `⏳ ${name} — not switched yet${at}`;
-    }
-    case 'other_cloudflare':
-      return detail === 'rich'
-        ? `⚠️ ${name} — *another Cloudflare account*: still at ${nameserverList(dns.current)}, not the pair above`
-        : `⚠️ ${name} — *another Cloudflare account*`;
-    case 'not_found':
-      return `❓ ${name} — not found in DNS (expired, or misspelt?)`;
-    case 'unknown':
-      return `⏳ ${name} — couldn’t check just now`;
-  }
-}
-
-/** A registrar's help page as a link; our own table's https URLs only, so nothing can break the markup. */
-function registrarLink(registrar: RegistrarLink): string | undefined {
-  if (!/^https:\/\/[^\s<>|]+$/.test(registrar.helpUrl)) return undefined;
-  return `<${registrar.helpUrl}|how to change nameservers at ${escapeMrkdwn(registrar.name)}>`;
-}
-
-/** Registrars guessed for the domains not switched yet, with their help pages: one line each. */
-function registrarHelp(model: ImportMessageModel): string | undefined {
-  const seen = new Map<string, string>();
-  let anotherCloudflare = false;
-  for (const domain of model.domains) {
-    if (domain.state !== 'pending' || !domain.dns) continue;
-    if (domain.dns.state !== 'elsewhere' && domain.dns.state !== 'other_cloudflare') continue;
-    if (domain.dns.state === 'other_cloudflare') anotherCloudflare = true;
-    const registrar = domain.dns.registrar;
-    const link = registrar && registrarLink(registrar);
-    if (registrar && link && !seen.has(registrar.name) && seen.size < 6) {
-      seen.set(registrar.name, `• ${escapeMrkdwn(registrar.name)}: ${link}`);
-    }
-  }
-  const lines = [...seen.values()];
-  if (anotherCloudflare) {
-    lines.push(
-      '• *Another Cloudflare account*: being on Cloudflare is not enough — each domain needs exactly the two nameservers shown for it. Replace the pair where the domain is registered.',
-    );
-  }
-  return lines.length > 0 ? `*Where to change them*\n${lines.join('\n')}` : undefined;
-}
-
-/** Whether any waiting domain has a DNS finding to show. */
-const hasDnsFindings = (model: ImportMessageModel) =>
-  model.domains.some((domain) => domain.state === 'pending' && domain.dns !== undefined);
-
-/** For hundreds of domains: the DNS check as counts, the first domains not switched, and the help links. */
-function dnsSummary(model: ImportMessageModel, max: number): string | undefined {
-  if (!hasDnsFindings(model)) return undefined;
-  const waiting = model.domains.filter((domain) => domain.state === 'pending');
-  const count = (state: DomainDnsView['state']) =>
-    waiting.filter((domain) => domain.dns?.state === state).length;
-  const parts = [
-    [count('pointing'), 'nameservers set', '✅'],
-    [count('elsewhere'), 'not switched yet', '⏳'],
-    [count('other_cloudflare'), 'on another Cloudflare account', '⚠️'],
-    [count('not_found'), 'not found in DNS', '❓'],
-    [count('unknown'), 'couldn’t be checked just now', '⏳'],
-  ] as const;
-  const counts = parts
-    .filter(([n]) => n > 0)
-    .map(([n, words, icon]) => `${icon} ${n} ${words}`)
-    .join(' · ');
-  const notSwitched = waiting
-    .filter((domain) => domain.dns && domain.dns.state !== 'pointing' && domain.dns.state !== 'unknown')
-    .map((domain) => escapeMrkdwn(domain.domain));
-  const lines = [`*Nameserver check*\n${counts}`];
-  if (notSwitched.length > 0) lines.push(`Not switched yet: ${joinLimited(notSwitched, 15)}`);
-  const help = registrarHelp(model);
-  if (help) lines.push(help);
-  return truncate(lines.join('\n'), max);
-}
-
 /** The words of the status line once every domain points at Peeker (and of the fallback text). */
 const NAMESERVERS_SET = 'Nameservers set — waiting for Peeker to confirm.';
 
@@ -243,7 +130,7 @@ function nameserverText(group: ImportMessageModel['nameserverGroups'][number]): 
 }
 
 /** The active (not failed) domains of each group, in the order Peeker gave them. */
-function activeGroups(model: ImportMessageModel) {
+export function activeGroups(model: ImportMessageModel) {
   const byDomain = new Map(model.domains.map((domain) => [domain.domain, domain]));
   return model.nameserverGroups
     .map((group) => ({
@@ -293,7 +180,7 @@ const FRAME_BUDGET = 2_600;
 /** Room for the groups in one message, inside Slack's total (see LIMITS.messageBlockText). */
 const GROUPS_BUDGET = LIMITS.messageBlockText - FRAME_BUDGET;
 /** A section holds at most 3,000 characters; groups are packed into sections of this much. */
-const SECTION_BUDGET = LIMITS.sectionText - 100;
+export const SECTION_BUDGET = LIMITS.sectionText - 100;
 /** Blocks left for nameserver groups once the frame's blocks are counted. */
 const GROUP_BLOCKS = LIMITS.blocksPerMessage - 8;
 
@@ -378,37 +265,6 @@ function compactGroupSections(
   return sections.map((text) => section(text));
 }
 
-/**
- * The full domain list per nameserver group as thread replies, for a message too long to name
- * every domain itself; empty when the parent shows them all.
- */
-export function renderDomainListReplies(model: ImportMessageModel): { text: string }[] {
-  if (domainsFitInMessage(model)) return [];
-  const replies: string[] = [];
-  let current = '';
-  for (const { group, domains } of activeGroups(model)) {
-    const head = `\`${escapeMrkdwn(group.nameservers[0])}\` and \`${escapeMrkdwn(group.nameservers[1])}\` for:`;
-    let block = head;
-    for (const domain of domains) {
-      const line = `\n• ${escapeMrkdwn(domain.domain)}`;
-      if (block.length + line.length > SECTION_BUDGET) {
-        replies.push(current ? `${current}\n\n${block}` : block);
-        current = '';
-        block = `${head} (continued)`;
-      }
-      block += line;
-    }
-    if (current.length + block.length + 2 > SECTION_BUDGET) {
-      replies.push(current);
-      current = block;
-    } else current = current ? `${current}\n\n${block}` : block;
-  }
-  if (current) replies.push(current);
-  return replies.map((text, index) => ({
-    text: `${index === 0 ? '*Every domain and its nameservers*\n' : ''}${text}`,
-  }));
-}
-
 /** The parent message. Pure: the same model always renders the same message (edits are skipped when nothing changed). */
 export function renderImportMessage(model: ImportMessageModel): RenderedMessage {
   const failed = model.domains.filter((domain) => domain.state === 'failed');
@@ -478,57 +334,5 @@ function fallbackText(model: ImportMessageModel, active: string[]): string {
         LIMITS.messageText,
       );
     }
-  }
-}
-
-export type ImportReplyKind = 'nameservers_ready' | 'waiting_on_registrar' | 'verified' | 'failed';
-
-/** One short thread reply per change of an import. */
-export function renderImportReply(
-  kind: ImportReplyKind,
-  model: ImportMessageModel,
-  newlyFailed: ImportMessageModel['domains'] = [],
-): { text: string } {
-  const active = model.domains.filter((domain) => domain.state !== 'failed').map((domain) => domain.domain);
-  const names = escapeMrkdwn(listNames(active, 10));
-  switch (kind) {
-    case 'nameservers_ready':
-      return {
-        text: `The nameservers for ${names} are ready — please set them at your registrar as shown above.`,
-      };
-    case 'waiting_on_registrar': {
-      const groups = model.nameserverGroups
-        .slice(0, 5)
-        .map(
-          (group) =>
-            `• \`${escapeMrkdwn(group.nameservers[0])}\` and \`${escapeMrkdwn(group.nameservers[1])}\` for ${escapeMrkdwn(joinLimited(group.domains, 5))}`,
-        );
-      const waited = model.waitedMs !== null ? ` (waiting ${formatDuration(model.waitedMs)} so far)` : '';
-      return {
-        text: truncate(
-          `🕒 Still waiting on the registrar${waited}: the nameservers haven’t changed yet. Please set:\n${groups.join('\n')}`,
-          LIMITS.messageText,
-        ),
-      };
-    }
-    case 'verified':
-      return { text: `✅ DNS verified for ${names}.` };
-    case 'failed':
-      if (newlyFailed.length > 0 && model.phase !== 'failed') {
-        return {
-          text: truncate(
-            newlyFailed
-              .map(
-                (domain) =>
-                  `❌ ${escapeMrkdwn(domain.domain)} could not be imported: ${escapeMrkdwn(describeFailureReason(domain.failureReason, 'customer'))}.`,
-              )
-              .join('\n'),
-            LIMITS.messageText,
-          ),
-        };
-      }
-      return {
-        text: '❌ This import could not be completed. Our team has been notified and will follow up here.',
-      };
   }
 }

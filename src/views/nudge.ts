@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { RenderedMessage } from './blocks.js';
 import { blockTextLength } from './blocks.js';
 import { hoursText } from './digest.js';
-import type { DomainDnsView, RegistrarLink } from './import-message.js';
+import type { DomainDnsView, RegistrarLink } from './import-dns-lines.js';
 import { LIMITS } from './limits.js';
 import {
   channelLink,

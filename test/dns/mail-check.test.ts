@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkMailDns,
-  type MailCheckInput,
-  type MailProblemKind,
-  providerExpectations,
-} from '../../src/dns/mail-check.js';
+import { checkMailDns, type MailCheckInput, type MailProblemKind } from '../../src/dns/mail-check.js';
+import { providerExpectations } from '../../src/dns/mail-providers.js';
 import type { DnsAnswer, MxRecord } from '../../src/dns/resolver.js';
 
 const ASSIGNED = ['helena.ns.cloudflare.com', 'idris.ns.cloudflare.com'];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPeekerApp, type PeekerApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { DEFAULT_RECONNECT_POLICY, reconnectDelayMs } from '../../src/slack/socket-receiver.js';
+import { DEFAULT_RECONNECT_POLICY, reconnectDelayMs } from '../../src/slack/socket-supervisor.js';
 import { FakeSlack } from '../fakes/fake-slack.js';
 import { type FakeSocketConnection, FakeSocketMode } from '../fakes/fake-socket-mode.js';
 import { deliverWebhook, FakePeeker, makeEvent } from '../fakes/peeker/index.js';

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type ParsedCommand,
-  parseCommandText,
-  SUBCOMMANDS,
-  suggestSubcommand,
-} from '../../src/parsing/command-text.js';
+import { parseCommandText } from '../../src/parsing/command-text.js';
+import { type ParsedCommand, SUBCOMMANDS, suggestSubcommand } from '../../src/parsing/subcommands.js';
 
 describe('parseCommandText: routing', () => {
   it.each<[string, ParsedCommand]>([

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { renderUnknownSubcommand, renderUsageError } from '../../src/views/help.js';
 import { renderHomeBoard } from '../../src/views/home.js';
 import { importInvalid, importReport } from '../../src/views/import-feedback.js';
-import { renderImportMessage, renderImportReply } from '../../src/views/import-message.js';
+import { renderImportMessage } from '../../src/views/import-message.js';
+import { renderImportReply } from '../../src/views/import-replies.js';
 import {
   renderActionNotice,
   renderActionReply,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { blockTextLength } from '../../src/views/blocks.js';
+import type { DomainDnsView } from '../../src/views/import-dns-lines.js';
 import {
-  type DomainDnsView,
   describeFailureReason,
   domainsFitInMessage,
   type ImportMessageModel,
-  renderDomainListReplies,
   renderImportMessage,
 } from '../../src/views/import-message.js';
+import { renderDomainListReplies } from '../../src/views/import-replies.js';
 import { LIMITS } from '../../src/views/limits.js';
 
 /** Every string a rendered message shows. */

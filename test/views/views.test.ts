@@ -3,11 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockTextLength } from '../../src/views/blocks.js';
 import { importInvalid, importReport, postFailureAdvice } from '../../src/views/import-feedback.js';
-import {
-  type ImportMessageModel,
-  renderImportMessage,
-  renderImportReply,
-} from '../../src/views/import-message.js';
+import { type ImportMessageModel, renderImportMessage } from '../../src/views/import-message.js';
+import { renderImportReply } from '../../src/views/import-replies.js';
 import { LIMITS } from '../../src/views/limits.js';
 import { peekerErrorText } from '../../src/views/peeker-error.js';
 import { code, escapeMrkdwn, formatDuration } from '../../src/views/text.js';
