@@ -40,7 +40,7 @@ export interface CommandDeps {
   dns?: DnsCommandDeps | undefined;
   /** The swap and rename modals (`/peeker swap`, `/peeker rename`). */
   changes?: ChangeCommandDeps | undefined;
-  /** Issue 12: `/peeker nudges off|on` and `/peeker digest`. */
+  /** `/peeker nudges off|on` and `/peeker digest`. */
   nudges?: NudgesCommandDeps | undefined;
   digest?: DigestCommandDeps | undefined;
 }

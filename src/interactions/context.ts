@@ -21,13 +21,13 @@ export interface InteractionDeps {
   isSandbox: () => boolean;
   now: () => number;
   logger: Logger;
-  /** Issue 9: cancelling (confirm view, the status message's menu), `check` / `find` picks. */
+  /** Cancelling (confirm view, the status message's menu), `check` / `find` picks. */
   cancellation?: OrderCancellation | undefined;
   cancellations?: CancellationsRepo | undefined;
   actions?: OrderActionsRepo | undefined;
   picks?: DomainPicksRepo | undefined;
-  /** Issue 10: the swap and rename modals and their buttons. */
+  /** The swap and rename modals and their buttons. */
   changes?: ChangeInteractionDeps | undefined;
-  /** Issue 12: each person's App Home board (published on `app_home_opened`). */
+  /** Each person's App Home board (published on `app_home_opened`). */
   home?: HomePublisher | undefined;
 }

@@ -61,7 +61,7 @@ export interface PollTickDeps {
   logger: Logger;
   now: () => number;
   signal: AbortSignal;
-  /** Issue 10: forwarding jobs, swaps and renames to send again or re-read (`jobs/poll-changes.ts`). */
+  /** Forwarding jobs, swaps and renames to send again or re-read (`jobs/poll-changes.ts`). */
   pollChanges?: (options: {
     throttle: Throttle;
     maxChecks: number;

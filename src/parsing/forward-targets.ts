@@ -5,7 +5,7 @@
  * form). Pure and total; problems come back as one plain sentence (not mrkdwn-escaped).
  */
 import { type InvalidDomain, parseDomainList } from './domains.js';
-import { httpsUrlError } from './order-form.js';
+import { httpsUrlError } from './https-url.js';
 import { normalizeSlackText } from './slack-text.js';
 
 /** Most domains one `forward` may name (Peeker's import-job limit; 20 forwarding jobs). */

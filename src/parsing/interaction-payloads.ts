@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ACTION, PICKS_BLOCK } from '../views/ids.js';
-import { MAX_PERSONAS, MIN_PERSONAS } from './order-form.js';
+import { MAX_PERSONAS, MIN_PERSONAS } from './persona-rows.js';
 
 const PICK_DOMAINS_ACTION = ACTION.pickDomains;
 

@@ -1,4 +1,4 @@
-import type { BundleChoice } from '../parsing/order-form.js';
+import type { BundleChoice } from '../parsing/order-form-values.js';
 import type { PeekerClient } from '../peeker/client.js';
 
 /**

@@ -44,9 +44,9 @@ export interface FollowUpDeps {
   outbox: SlackOutboxRepo;
   storage: StorageHealth;
   client: WebClient;
-  /** Issue 11: the DNS checks' per-domain findings (else every pending domain counts as not switched). */
+  /** The DNS checks' per-domain findings (else every pending domain counts as not switched). */
   dns?: Pick<DnsRepo, 'domainStatesOf'> | undefined;
-  /** Issue 10: failed forwarding changes and swaps (else the digest has no such sections). */
+  /** Failed forwarding changes and swaps (else the digest has no such sections). */
   forwarding?: Pick<ForwardingRepo, 'failedJobsSince'> | undefined;
   swaps?: Pick<SwapsRepo, 'failedSwapsSince'> | undefined;
   isSandbox: () => boolean;

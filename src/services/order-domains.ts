@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { DomainProblem } from '../parsing/order-form.js';
+import type { DomainProblem } from '../parsing/order-form-domains.js';
 import type { PeekerClient } from '../peeker/client.js';
 import { describePeekerError, type PeekerErrorInfo } from '../peeker/errors.js';
 import type { ImportsRepo } from '../store/imports-repo.js';

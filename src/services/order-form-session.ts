@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Metrics } from '../metrics.js';
 import { decodeFormMetadata } from '../parsing/interaction-payloads.js';
-import {
-  type DomainProblem,
-  domainProblemsMessage,
-  readFileIds,
-  readFormValues,
-  validateOrderForm,
-} from '../parsing/order-form.js';
+import { validateOrderForm } from '../parsing/order-form.js';
+import { type DomainProblem, domainProblemsMessage, readFileIds } from '../parsing/order-form-domains.js';
+import { readFormValues } from '../parsing/order-form-values.js';
 import { describePeekerError } from '../peeker/errors.js';
 import type { Modals } from '../slack/modals.js';
 import type { DomainPickSet, DomainPicksRepo } from '../store/domain-picks-repo.js';
@@ -17,15 +13,15 @@ import type { OrderDraftsRepo, StoredOrderRequest } from '../store/order-drafts-
 import type { OrdersRepo } from '../store/orders-repo.js';
 import type { ViewAck } from '../views/blocks.js';
 import { BLOCK } from '../views/ids.js';
+import { renderOrderForm } from '../views/order-form.js';
+import { renderOrderLoading } from '../views/order-form-loading.js';
+import type { OrderFormPrefill } from '../views/order-form-model.js';
 import {
   BUNDLES_UNAVAILABLE_ERROR,
   correctionNote,
   FORM_EXPIRED_ERROR,
-  type OrderFormPrefill,
   RESUBMIT_NOTE,
-  renderOrderForm,
-  renderOrderLoading,
-} from '../views/order-form.js';
+} from '../views/order-form-texts.js';
 import { renderOrderUnavailable } from '../views/order-result.js';
 import { type OrderReviewModel, renderOrderReview } from '../views/order-review.js';
 import { peekerErrorText } from '../views/peeker-error.js';

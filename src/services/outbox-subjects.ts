@@ -34,10 +34,10 @@ export function createOutboxSubjects(deps: {
   responder: Responder;
   /** The app's own DNS findings, shown per domain while an import waits on the registrar. */
   dns?: Pick<DnsRepo, 'domainStatesOf'>;
-  /** Issue 10: forwarding job messages and swap DMs, and the swaps an order's message lists. */
+  /** Forwarding job messages and swap DMs, and the swaps an order's message lists. */
   changes?: Pick<SubjectTable, 'forwarding' | 'swap_notice'> | undefined;
   swaps?: Pick<SwapsRepo, 'completedForOrder'> | undefined;
-  /** Issue 12: the digest message of a `DIGEST_CRON` slot (see `services/digest-slots.ts`). */
+  /** The digest message of a `DIGEST_CRON` slot (see `services/digest-slots.ts`). */
   digest?: SubjectTable['digest'] | undefined;
 }): SubjectTable {
   const { imports, orders, actions, cancellations } = deps;

@@ -1,7 +1,8 @@
 import type { ModalView } from '@slack/types';
 import type { Logger } from '../logger.js';
 import { decodeRenameFormMetadata } from '../parsing/interaction-payloads.js';
-import { type PersonaValues, readFormValues, validatePersonaRows } from '../parsing/order-form.js';
+import { readFormValues } from '../parsing/order-form-values.js';
+import { type PersonaValues, validatePersonaRows } from '../parsing/persona-rows.js';
 import { describePeekerError } from '../peeker/errors.js';
 import type { Modals } from '../slack/modals.js';
 import type { LiveDomainsRepo } from '../store/live-domains-repo.js';

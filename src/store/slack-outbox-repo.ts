@@ -10,13 +10,13 @@ export const SUBJECT_TYPES = [
   'import',
   'order',
   'action_notice',
-  // Issue 9: a DM about a cancellation whose outcome came later; an order's controls for its orderer.
+  // A DM about a cancellation whose outcome came later; an order's controls for its orderer.
   'cancellation_notice',
   'order_controls',
-  // Issue 10: a `/peeker forward` job message; a DM with a swap's or rename's fix for its requester.
+  // A `/peeker forward` job message; a DM with a swap's or rename's fix for its requester.
   'forwarding',
   'swap_notice',
-  // Issue 12: the digest of what needs a person, one per DIGEST_CRON slot (id: the slot's epoch ms).
+  // The digest of what needs a person, one per DIGEST_CRON slot (id: the slot's epoch ms).
   'digest',
 ] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];

@@ -199,7 +199,7 @@ export function describeAction(action: ActionView): { what: string; fix: string;
 }
 
 function fixButton(action: ActionView): Button {
-  // Issue 10: a domain Peeker wants replaced is swapped, not re-ordered.
+  // A domain Peeker wants replaced is swapped, not re-ordered.
   if (action.reason === 'replace_domain') {
     return button('Swap this domain', SWAP_ACTION.swapDomain, {
       style: 'primary',

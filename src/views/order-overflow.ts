@@ -31,7 +31,7 @@ const isCancelling = (order: OrderOverflowContext) =>
 export const ORDER_OVERFLOW_ENTRIES: readonly OrderOverflowEntry[] = [
   { op: 'details', label: 'Order details', applies: () => true },
   { op: 'cancel', label: 'Cancel order…', applies: (order) => !isCancelling(order) },
-  // Issue 10: retire a burnt domain of a live order (the swap modal, pre-filled with the order).
+  // Retire a burnt domain of a live order (the swap modal, pre-filled with the order).
   {
     op: 'swap',
     label: 'Swap a domain…',

@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { encodeReviewMetadata } from '../parsing/interaction-payloads.js';
-import type { PersonaValues } from '../parsing/order-form.js';
+import type { PersonaValues } from '../parsing/persona-rows.js';
 import { modal, SANDBOX_MARKER } from './blocks.js';
 import { ORDER_REVIEW_CALLBACK } from './ids.js';
 import { LIMITS } from './limits.js';

@@ -1,5 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
-import { MAX_PERSONAS, MIN_PERSONAS, PERSONA_NAME_MAX, type PersonaValues } from '../parsing/order-form.js';
+import { MAX_PERSONAS, MIN_PERSONAS, PERSONA_NAME_MAX, type PersonaValues } from '../parsing/persona-rows.js';
 import { button, input, withInitial } from './blocks.js';
 import { ACTION, personaBlock } from './ids.js';
 import { context, cutToLength, plainText } from './text.js';

@@ -5,7 +5,7 @@
  */
 import type { KnownBlock, ModalView } from '@slack/types';
 import { encodeRenameFormMetadata } from '../parsing/interaction-payloads.js';
-import { MAX_PERSONAS, MIN_PERSONAS, type PersonaValues } from '../parsing/order-form.js';
+import { MAX_PERSONAS, MIN_PERSONAS, type PersonaValues } from '../parsing/persona-rows.js';
 import { modal, SANDBOX_MARKER } from './blocks.js';
 import { RENAME_FORM_CALLBACK, SWAP_ACTION, SWAP_RESULT_CALLBACK } from './ids.js';
 import { type PeekerErrorView, peekerErrorFacts } from './peeker-error.js';

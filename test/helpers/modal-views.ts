@@ -1,8 +1,8 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { expect } from 'vitest';
-import type { CurrentFormValues, StateValues } from '../../src/parsing/order-form.js';
+import type { BundleChoice, CurrentFormValues, StateValues } from '../../src/parsing/order-form-values.js';
 import { LIMITS } from '../../src/views/limits.js';
-import type { BundleChoice, OrderFormModel } from '../../src/views/order-form.js';
+import type { OrderFormModel } from '../../src/views/order-form-model.js';
 
 /** Fixtures and checks shared by the order modal view tests. */
 export const BUNDLES: BundleChoice[] = [

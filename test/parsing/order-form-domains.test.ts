@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_MAX } from '../../src/parsing/field-errors.js';
 import { readPickedDomains } from '../../src/parsing/interaction-payloads.js';
-import {
-  domainProblemsMessage,
-  ERROR_MAX,
-  readFileIds,
-  validateOrderForm,
-} from '../../src/parsing/order-form.js';
+import { validateOrderForm } from '../../src/parsing/order-form.js';
+import { domainProblemsMessage, readFileIds } from '../../src/parsing/order-form-domains.js';
 import { ACTION, BLOCK, PICKS_BLOCK, personaBlock } from '../../src/views/ids.js';
 
 const CTX = {

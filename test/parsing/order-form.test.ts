@@ -1,14 +1,9 @@
 import type { InputBlock } from '@slack/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type BundleChoice,
-  ERROR_MAX,
-  type OrderFormContext,
-  readFormValues,
-  type StateValues,
-  validateOrderForm,
-} from '../../src/parsing/order-form.js';
+import { ERROR_MAX } from '../../src/parsing/field-errors.js';
+import { type OrderFormContext, validateOrderForm } from '../../src/parsing/order-form.js';
+import { type BundleChoice, readFormValues, type StateValues } from '../../src/parsing/order-form-values.js';
 import { ACTION, BLOCK, personaBlock } from '../../src/views/ids.js';
 import { renderOrderForm } from '../../src/views/order-form.js';
 

@@ -1,7 +1,11 @@
 import type { KnownBlock, PlainTextOption } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { decodeFormMetadata } from '../../src/parsing/interaction-payloads.js';
-import { type CurrentFormValues, readFormValues } from '../../src/parsing/order-form.js';
+import {
+  type BundleChoice,
+  type CurrentFormValues,
+  readFormValues,
+} from '../../src/parsing/order-form-values.js';
 import {
   ACTION,
   BLOCK,
@@ -9,7 +13,7 @@ import {
   ORDER_RESULT_CALLBACK,
   personaBlock,
 } from '../../src/views/ids.js';
-import { type BundleChoice, renderOrderForm } from '../../src/views/order-form.js';
+import { renderOrderForm } from '../../src/views/order-form.js';
 import {
   allText,
   BUNDLES,

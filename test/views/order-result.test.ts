@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFormMetadata } from '../../src/parsing/interaction-payloads.js';
 import { ORDER_RESULT_CALLBACK } from '../../src/views/ids.js';
-import { renderOrderLoading } from '../../src/views/order-form.js';
+import { renderOrderLoading } from '../../src/views/order-form-loading.js';
 import {
   renderOrderFailed,
   renderOrderNotAllowed,
