@@ -164,11 +164,12 @@ export function createPeekerApp(options: PeekerAppOptions) {
   const socketMode = config.slack.mode === 'socket' ? createSocketModeConnection(bolt, logger) : undefined;
 
   // Imports.
+  const orderTracker = createOrderTracker({ db, drafts, orders, actions, outbox, tasks });
   const importTracker = createImportTracker({
     db,
     imports,
     outbox,
-    orders,
+    orders: orderTracker,
     pollIntervalSeconds: config.poll.importIntervalSeconds,
   });
   const importService = createImportService({
@@ -190,7 +191,6 @@ export function createPeekerApp(options: PeekerAppOptions) {
   });
 
   // Orders.
-  const orderTracker = createOrderTracker({ db, drafts, orders, actions, outbox, tasks });
   const buying = createBuyingAndCancelling({
     db,
     repos,
@@ -322,6 +322,7 @@ export function createPeekerApp(options: PeekerAppOptions) {
     changes: { swapSession: changes.swapSession, renameSession: changes.renameSession },
   });
   interactionListeners.register(bolt, {
+    channelShared: (channelId) => orderTracker.channelBecameCustomer(channelId),
     orderForm,
     orderPlacement,
     imports,

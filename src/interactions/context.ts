@@ -30,4 +30,6 @@ export interface InteractionDeps {
   changes?: ChangeInteractionDeps | undefined;
   /** Each person's App Home board (published on `app_home_opened`). */
   home?: HomePublisher | undefined;
+  /** A channel is now shared with another organisation (`channel_shared`): its orders get customer wording. */
+  channelShared?: ((channelId: string) => unknown) | undefined;
 }

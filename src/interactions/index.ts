@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { registerChannelShared } from './channel-shared.js';
 import type { InteractionDeps } from './context.js';
 import { registerDomainPicks } from './domain-picks.js';
 import { registerHome } from './home.js';
@@ -19,4 +20,5 @@ export function register(app: App, deps: InteractionDeps): void {
   registerOrderOverflow(app, deps);
   registerDomainPicks(app, deps);
   registerSwaps(app, deps);
+  registerChannelShared(app, deps);
 }

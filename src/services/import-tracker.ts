@@ -2,7 +2,6 @@ import { backoffDelay } from '../lib/backoff.js';
 import type { PeekerImport } from '../peeker/imports.js';
 import type { Db } from '../store/database.js';
 import type { ImportDomain, ImportRecord, ImportsRepo } from '../store/imports-repo.js';
-import type { OrdersRepo } from '../store/orders-repo.js';
 import type { OutboxSubject, SlackOutboxRepo } from '../store/slack-outbox-repo.js';
 import type { ImportMessageModel } from '../views/import-message.js';
 import { type ImportReplyKind, renderDomainListReplies, renderImportReply } from '../views/import-replies.js';
@@ -47,7 +46,7 @@ export interface ImportTrackerDeps {
   /** First re-check interval (`IMPORT_POLL_INTERVAL_SECONDS`). */
   pollIntervalSeconds: number;
   /** Orders placed in a channel before it received nameserver instructions (then ops wording). */
-  orders?: Pick<OrdersRepo, 'channelBecameCustomer'>;
+  orders?: { channelBecameCustomer(channelId: string): unknown };
 }
 
 /**
@@ -109,9 +108,7 @@ export function createImportTracker(deps: ImportTrackerDeps) {
       imports.insert(record, domains);
       // The customer reads this channel from now on: orders placed here earlier, while it looked
       // internal, are re-rendered without costs, IDs or Peeker's wording.
-      for (const orderId of deps.orders?.channelBecameCustomer(record.channelId) ?? []) {
-        outbox.markStale({ type: 'order', id: orderId });
-      }
+      deps.orders?.channelBecameCustomer(record.channelId);
       const message = outbox.ensureMessage(importSubject(record.id), record.channelId, now);
       queueDomainList(record, now);
       return { record, messageId: message.id, isNew: true };

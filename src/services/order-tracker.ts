@@ -217,12 +217,25 @@ export function createOrderTracker(deps: {
     },
   );
 
+  /**
+   * A channel turned out to be a customer's (nameserver instructions were posted there, or Slack
+   * says it is now shared with another organisation): its orders show customer wording from now
+   * on, and their status messages are re-rendered without costs, IDs or the ops menu. Never the
+   * other way. Returns the orders that changed.
+   */
+  const channelBecameCustomer = db.transaction((channelId: string): string[] => {
+    const changed = orders.channelBecameCustomer(channelId);
+    for (const orderId of changed) outbox.markStale(orderSubject(orderId));
+    return changed;
+  });
+
   return {
     recordPlacement,
     applyStatus,
     connectDomain,
     queuePendingFetch,
     applyPendingActions,
+    channelBecameCustomer,
   };
 }
 

@@ -560,6 +560,28 @@ describe('pending actions', () => {
     expect(now).toContain('0/2 domains connected');
   });
 
+  it('an order placed in a channel that is later shared through Slack Connect is shown customer wording from then on', async () => {
+    harness = await Harness.start();
+    const h = harness;
+    await placeOrderThroughSlack(h, { channel: 'CLATER', input: { domainsText: 'a-acme.com b-acme.com' } });
+    const parent = await waitForOrderMessage(h, 'CLATER');
+    const orderId = placedOrderId(h);
+    expect(allText(h.slack.message('CLATER', parent.ts))).toContain(orderId);
+
+    const status = await h.event({
+      type: 'channel_shared',
+      channel: 'CLATER',
+      connected_team_id: 'E0CUSTOMER',
+      event_ts: `${Date.now() / 1000}`,
+    });
+    expect(status).toBe(200);
+    await h.settle();
+    const now = allText(h.slack.message('CLATER', parent.ts));
+    expect(now).not.toContain('Cost');
+    expect(now).not.toContain(orderId);
+    expect(now).toContain('0/2 domains connected');
+  });
+
   it('keeps the fix out of a customer channel and sends it to the person who ordered', async () => {
     harness = await Harness.start();
     const h = harness;
