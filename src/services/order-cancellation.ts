@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
 import { decodeCancelConfirmMetadata } from '../parsing/interaction-payloads.js';
-import type { PeekerClient } from '../peeker/client.js';
-import type { Modals } from '../slack/modals.js';
-import type { Responder } from '../slack/responder.js';
-import type { CancellationsRepo } from '../store/cancellations-repo.js';
-import type { OrdersRepo } from '../store/orders-repo.js';
-import type { SlackOutboxRepo } from '../store/slack-outbox-repo.js';
 import type { ViewAck } from '../views/blocks.js';
 import {
   type CancelConfirmModel,
@@ -20,24 +12,18 @@ import {
   renderCancelUncertain,
 } from '../views/order-cancel.js';
 import { type CancelAsk, createCancellationChecks } from './cancellation-checks.js';
-import { createCancellationSender, scheduledModel } from './cancellation-sender.js';
-import type { CancellationTracker } from './cancellation-tracker.js';
+import {
+  type CancellationSenderDeps,
+  createCancellationSender,
+  scheduledModel,
+} from './cancellation-sender.js';
 
 export type { CancelAsk } from './cancellation-checks.js';
 
-export interface OrderCancellationDeps {
-  orders: OrdersRepo;
-  cancellations: CancellationsRepo;
-  tracker: CancellationTracker;
-  outbox: SlackOutboxRepo;
-  peeker: PeekerClient;
-  modals: Modals;
-  responder: Responder;
-  logger: Logger;
-  metrics?: Metrics | undefined;
+/** The sender's needs, plus who may confirm and whether Peeker is the sandbox. */
+export interface OrderCancellationDeps extends CancellationSenderDeps {
   approvers: readonly string[];
   isSandbox: () => boolean;
-  now: () => number;
 }
 
 /**
